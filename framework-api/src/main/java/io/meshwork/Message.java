@@ -1,0 +1,348 @@
+package io.meshwork;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One message: the route it is addressed to, its payload bytes, string headers, and — on a
+ * message that arrived from another node — who sent it and at which Lamport time.
+ *
+ * <pre>{@code
+ * Message hi = Message.of("echo", "hi").withHeader("trace", "t-1");
+ * Message answer = hi.reply("hi back");
+ * Order order = answer.decode(orderCodec);
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe. The payload is held as a read-only {@link ByteBuffer}; {@link
+ * #payload()} hands out independent read-only views of it without copying. A message never holds
+ * a pooled or reference-counted buffer, so it never needs releasing: transports copy inbound bytes
+ * out of their frames once, before they release the frame.
+ */
+public final class Message {
+
+  private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
+
+  private final String route;
+  private final ByteBuffer payload;
+  private final Map<String, String> headers;
+  private final @Nullable NodeId sender;
+  private final long lamportTime;
+
+  private Message(
+      String route,
+      ByteBuffer payload,
+      Map<String, String> headers,
+      @Nullable NodeId sender,
+      long lamportTime) {
+    this.route = route;
+    this.payload = payload;
+    this.headers = headers;
+    this.sender = sender;
+    this.lamportTime = lamportTime;
+  }
+
+  /**
+   * A message with an empty payload.
+   *
+   * @param route the route to call
+   * @return the message
+   */
+  public static Message of(String route) {
+    return new Message(checkRoute(route), EMPTY, Map.of(), null, 0L);
+  }
+
+  /**
+   * A message whose payload is the UTF-8 encoding of {@code text}.
+   *
+   * @param route the route to call
+   * @param text the payload text
+   * @return the message
+   */
+  public static Message of(String route, String text) {
+    return new Message(
+        checkRoute(route),
+        ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)).asReadOnlyBuffer(),
+        Map.of(),
+        null,
+        0L);
+  }
+
+  /**
+   * A message whose payload is a copy of {@code bytes}.
+   *
+   * @param route the route to call
+   * @param bytes the payload; copied, so the caller may reuse the array
+   * @return the message
+   */
+  public static Message of(String route, byte[] bytes) {
+    return new Message(checkRoute(route), readOnly(bytes.clone()), Map.of(), null, 0L);
+  }
+
+  /**
+   * A message whose payload is the bytes between the buffer's position and limit, without copying.
+   * Ownership passes to the message: the caller must not modify those bytes afterwards.
+   *
+   * @param route the route to call
+   * @param bytes the payload
+   * @return the message
+   */
+  public static Message of(String route, ByteBuffer bytes) {
+    return new Message(checkRoute(route), bytes.slice().asReadOnlyBuffer(), Map.of(), null, 0L);
+  }
+
+  /**
+   * A message whose payload is {@code value} encoded by {@code codec}.
+   *
+   * @param route the route to call
+   * @param value the value
+   * @param codec how to encode it
+   * @param <T> the value type
+   * @return the message
+   */
+  public static <T> Message of(String route, T value, Codec<T> codec) {
+    return of(route, codec.encode(value));
+  }
+
+  /**
+   * Every field at once; this is what transports use to hand over a message they received.
+   *
+   * @param route the route
+   * @param payload the payload bytes between position and limit; ownership passes to the message
+   * @param headers the headers (copied)
+   * @param sender the node that sent it, or {@code null} if unknown (a plain RSocket client)
+   * @param lamportTime the sender's Lamport time, 0 if it carried none
+   * @return the message
+   */
+  public static Message create(
+      String route,
+      ByteBuffer payload,
+      Map<String, String> headers,
+      @Nullable NodeId sender,
+      long lamportTime) {
+    return new Message(
+        checkRoute(route),
+        payload.slice().asReadOnlyBuffer(),
+        headers.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(headers)),
+        sender,
+        lamportTime);
+  }
+
+  /**
+   * The route this message is addressed to (for a reply: the route that was called).
+   *
+   * @return the route
+   */
+  public String route() {
+    return route;
+  }
+
+  /**
+   * A read-only view of the payload, positioned at its start; each call returns an independent
+   * view, no bytes are copied.
+   *
+   * @return the payload
+   */
+  public ByteBuffer payload() {
+    return payload.duplicate();
+  }
+
+  /**
+   * The payload's size.
+   *
+   * @return the number of payload bytes
+   */
+  public int payloadSize() {
+    return payload.remaining();
+  }
+
+  /**
+   * A copy of the payload bytes.
+   *
+   * @return a new array
+   */
+  public byte[] payloadBytes() {
+    byte[] copy = new byte[payload.remaining()];
+    payload.duplicate().get(copy);
+    return copy;
+  }
+
+  /**
+   * The payload decoded as UTF-8.
+   *
+   * @return the text
+   */
+  public String payloadAsString() {
+    return StandardCharsets.UTF_8.decode(payload.duplicate()).toString();
+  }
+
+  /**
+   * The payload decoded by a codec.
+   *
+   * @param codec how to decode
+   * @param <T> the value type
+   * @return the value
+   */
+  public <T> T decode(Codec<T> codec) {
+    return codec.decode(payload.duplicate());
+  }
+
+  /**
+   * The headers, in the order they were added; never {@code null}.
+   *
+   * @return an unmodifiable map
+   */
+  public Map<String, String> headers() {
+    return headers;
+  }
+
+  /**
+   * One header.
+   *
+   * @param name the header name
+   * @return its value, or {@code null} if absent
+   */
+  public @Nullable String header(String name) {
+    return headers.get(name);
+  }
+
+  /**
+   * The node that sent this message, as its transport authenticated it at connection set-up.
+   *
+   * @return the sender, or {@code null} for a message created locally or sent by a plain RSocket
+   *     client
+   */
+  public @Nullable NodeId sender() {
+    return sender;
+  }
+
+  /**
+   * The sender's Lamport time when it sent this message.
+   *
+   * @return the time, 0 if the message carried none
+   */
+  public long lamportTime() {
+    return lamportTime;
+  }
+
+  /**
+   * This message with one more header (or one replaced).
+   *
+   * @param name the header name, not empty
+   * @param value the header value
+   * @return a new message
+   */
+  public Message withHeader(String name, String value) {
+    if (name.isEmpty()) {
+      throw new IllegalArgumentException("Header name must not be empty");
+    }
+    Map<String, String> copy = new LinkedHashMap<>(headers);
+    copy.put(name, Objects.requireNonNull(value, "value"));
+    return new Message(route, payload, Collections.unmodifiableMap(copy), sender, lamportTime);
+  }
+
+  /**
+   * This message's content with sender and Lamport time set; what a transport or node uses to
+   * stamp a message.
+   *
+   * @param sender the sender
+   * @param lamportTime the sender's Lamport time
+   * @return a new message sharing this one's payload
+   */
+  public Message stamped(@Nullable NodeId sender, long lamportTime) {
+    return new Message(route, payload, headers, sender, lamportTime);
+  }
+
+  /**
+   * A reply on the same route whose payload is the UTF-8 encoding of {@code text}.
+   *
+   * @param text the reply text
+   * @return the reply
+   */
+  public Message reply(String text) {
+    return of(route, text);
+  }
+
+  /**
+   * A reply on the same route whose payload is a copy of {@code bytes}.
+   *
+   * @param bytes the payload
+   * @return the reply
+   */
+  public Message reply(byte[] bytes) {
+    return of(route, bytes);
+  }
+
+  /**
+   * A reply on the same route whose payload is the given bytes, not copied (ownership passes).
+   * {@code m.reply(m.payload())} echoes a message without copying it.
+   *
+   * @param bytes the payload
+   * @return the reply
+   */
+  public Message reply(ByteBuffer bytes) {
+    return of(route, bytes);
+  }
+
+  /**
+   * A reply on the same route whose payload is {@code value} encoded by {@code codec}.
+   *
+   * @param value the value
+   * @param codec how to encode it
+   * @param <T> the value type
+   * @return the reply
+   */
+  public <T> Message reply(T value, Codec<T> codec) {
+    return of(route, value, codec);
+  }
+
+  private static ByteBuffer readOnly(byte[] bytes) {
+    return ByteBuffer.wrap(bytes).asReadOnlyBuffer();
+  }
+
+  private static String checkRoute(String route) {
+    Objects.requireNonNull(route, "route");
+    if (route.isEmpty()) {
+      throw new IllegalArgumentException("A message's route must not be empty");
+    }
+    return route;
+  }
+
+  @Override
+  public boolean equals(@Nullable Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof Message)) {
+      return false;
+    }
+    Message other = (Message) o;
+    return lamportTime == other.lamportTime
+        && route.equals(other.route)
+        && payload.equals(other.payload)
+        && headers.equals(other.headers)
+        && Objects.equals(sender, other.sender);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(route, payload, headers, sender, lamportTime);
+  }
+
+  @Override
+  public String toString() {
+    return "Message{route="
+        + route
+        + ", payload="
+        + payload.remaining()
+        + "B"
+        + (headers.isEmpty() ? "" : ", headers=" + headers)
+        + (sender == null ? "" : ", sender=" + sender)
+        + (lamportTime == 0 ? "" : ", lamport=" + lamportTime)
+        + "}";
+  }
+}

@@ -1,0 +1,113 @@
+package io.meshwork;
+
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * A member of a Meshwork cluster: it serves routes and calls other nodes' routes.
+ *
+ * <pre>{@code
+ * Node node = Node.builder()
+ *     .bind("127.0.0.1", 0)
+ *     .seeds("127.0.0.1:7000")
+ *     .transport(RSocketTransport.tcp())
+ *     .route("echo", Handlers.requestResponse(m -> Mono.just(m.reply(m.payload()))))
+ *     .build();
+ * node.start().block();                       // block() only at the program's edge
+ *
+ * Mono<Message> reply = node.request(Target.member(peerId), Message.of("echo", "hi"));
+ * Flux<Message> ticks = node.stream(Target.member(peerId), Message.of("ticks"));
+ * node.shutdown().block();
+ * }</pre>
+ *
+ * <p>Every verb is lazy and cold: nothing is resolved or sent until subscription, and each
+ * subscription sends anew, so {@code retryWhen} works on them. Cancelling a subscription cancels
+ * the call on the remote node. No verb blocks. Failures are the types of {@code
+ * io.meshwork.error}; a bad request never takes a node down.
+ */
+public interface Node {
+
+  /**
+   * Starts configuring a node.
+   *
+   * @return a new builder
+   */
+  static NodeBuilder builder() {
+    return new NodeBuilder();
+  }
+
+  /**
+   * This node's id.
+   *
+   * @return the id
+   */
+  NodeId id();
+
+  /**
+   * Where this node listens, with the port actually bound.
+   *
+   * @return the address
+   * @throws IllegalStateException before {@link #start()} has completed
+   */
+  Address address();
+
+  /**
+   * Binds the transport and connects to the seeds. Seeds that cannot be reached are logged and
+   * skipped; the node starts anyway.
+   *
+   * @return this node once it listens; fails if it cannot bind or was started before
+   */
+  Mono<Node> start();
+
+  /**
+   * Closes every connection and the listener. Idempotent.
+   *
+   * @return completion once closed
+   */
+  Mono<Void> shutdown();
+
+  /**
+   * Completes when this node has shut down.
+   *
+   * @return completion
+   */
+  Mono<Void> onClose();
+
+  /**
+   * Fire-and-forget: at-most-once, the outcome is not reported.
+   *
+   * @param target whom to send to
+   * @param message the message; its route selects the remote handler
+   * @return completion once written
+   */
+  Mono<Void> send(Target target, Message message);
+
+  /**
+   * Request-response.
+   *
+   * @param target whom to ask
+   * @param message the request
+   * @return the reply
+   */
+  Mono<Message> request(Target target, Message message);
+
+  /**
+   * Request-stream; the remote producer emits only what this subscriber requests (plus a small
+   * bounded prefetch).
+   *
+   * @param target whom to ask
+   * @param message the request
+   * @return the stream
+   */
+  Flux<Message> stream(Target target, Message message);
+
+  /**
+   * Request-channel: the first message's route selects the remote handler; demand flows both ways.
+   *
+   * @param target whom to talk to
+   * @param messages what to send
+   * @return what comes back
+   */
+  Flux<Message> channel(Target target, Publisher<Message> messages);
+}

@@ -1,0 +1,226 @@
+package io.meshwork;
+
+import io.meshwork.spi.NodeFactory;
+import io.meshwork.spi.NodeOptions;
+import io.meshwork.spi.Route;
+import io.meshwork.transport.Transport;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.ServiceLoader;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Configures a {@link Node}. Each option has a stated default; {@link #build()} validates them
+ * all and names the first bad one.
+ *
+ * <pre>{@code
+ * Node node = Node.builder()
+ *     .id("orders-1")
+ *     .bind("127.0.0.1", 0)
+ *     .seeds("127.0.0.1:7000", "127.0.0.1:7001")
+ *     .transport(RSocketTransport.tcp())
+ *     .route("echo", Handlers.requestResponse(m -> Mono.just(m.reply(m.payload()))))
+ *     .maxInboundPayloadSize(1 << 20)
+ *     .build();
+ * }</pre>
+ *
+ * <p>Not thread-safe; build on one thread.
+ */
+public final class NodeBuilder {
+
+  /** The default inbound payload limit: 16 MiB. */
+  public static final int DEFAULT_MAX_INBOUND_PAYLOAD_SIZE = 16 * 1024 * 1024;
+
+  /** The longest route accepted, in UTF-8 bytes (the limit of an RSocket routing tag). */
+  public static final int MAX_ROUTE_LENGTH = 255;
+
+  private @Nullable NodeId id;
+  private Address bindAddress = Address.of("127.0.0.1", 0);
+  private final List<Address> seeds = new ArrayList<>();
+  private @Nullable Transport transport;
+  private final List<Route> routes = new ArrayList<>();
+  private Environment environment = Environment.system();
+  private int maxInboundPayloadSize = DEFAULT_MAX_INBOUND_PAYLOAD_SIZE;
+
+  NodeBuilder() {}
+
+  /**
+   * The node's id. Default: drawn at random from the environment.
+   *
+   * @param id the id
+   * @return this builder
+   */
+  public NodeBuilder id(NodeId id) {
+    this.id = Objects.requireNonNull(id, "id");
+    return this;
+  }
+
+  /**
+   * The node's id, as text.
+   *
+   * @param id 1 to 64 printable ASCII characters
+   * @return this builder
+   */
+  public NodeBuilder id(String id) {
+    return id(NodeId.of(id));
+  }
+
+  /**
+   * Where to listen. Default: {@code 127.0.0.1:0}, an ephemeral loopback port.
+   *
+   * @param host the interface (an IP literal or host name)
+   * @param port the port; 0 for an ephemeral one
+   * @return this builder
+   */
+  public NodeBuilder bind(String host, int port) {
+    return bind(Address.of(host, port));
+  }
+
+  /**
+   * Where to listen.
+   *
+   * @param address the address; port 0 for an ephemeral one
+   * @return this builder
+   */
+  public NodeBuilder bind(Address address) {
+    this.bindAddress = Objects.requireNonNull(address, "address");
+    return this;
+  }
+
+  /**
+   * Nodes to connect to at start, as {@code host:port}. Default: none. Adds to earlier seeds.
+   *
+   * @param hostPorts the seeds' addresses
+   * @return this builder
+   * @throws IllegalArgumentException if one is not an address
+   */
+  public NodeBuilder seeds(String... hostPorts) {
+    for (String s : hostPorts) {
+      seeds.add(Address.parse(s));
+    }
+    return this;
+  }
+
+  /**
+   * Nodes to connect to at start. Adds to earlier seeds.
+   *
+   * @param addresses the seeds' addresses
+   * @return this builder
+   */
+  public NodeBuilder seeds(Iterable<Address> addresses) {
+    for (Address a : addresses) {
+      seeds.add(Objects.requireNonNull(a, "seed"));
+    }
+    return this;
+  }
+
+  /**
+   * The transport. Required: {@code RSocketTransport.tcp()} from framework-rsocket, or {@code
+   * InMemoryTransport} from framework-core for tests.
+   *
+   * @param transport the transport
+   * @return this builder
+   */
+  public NodeBuilder transport(Transport transport) {
+    this.transport = Objects.requireNonNull(transport, "transport");
+    return this;
+  }
+
+  /**
+   * Serves a route. A route may serve several interaction models, one handler each.
+   *
+   * @param route the route, 1 to {@value #MAX_ROUTE_LENGTH} UTF-8 bytes
+   * @param handler the handler
+   * @return this builder
+   */
+  public NodeBuilder route(String route, Handler handler) {
+    routes.add(new Route(route, handler));
+    return this;
+  }
+
+  /**
+   * Time, randomness and the timer scheduler. Default: {@link Environment#system()}.
+   *
+   * @param environment the environment
+   * @return this builder
+   */
+  public NodeBuilder environment(Environment environment) {
+    this.environment = Objects.requireNonNull(environment, "environment");
+    return this;
+  }
+
+  /**
+   * The largest payload this node accepts, in bytes: larger requests (and replies) fail with
+   * {@link io.meshwork.error.PayloadTooLargeException} and the connection stays usable. Peers
+   * learn the limit at connection and refuse to send more without sending anything. Default: 16
+   * MiB. Trades memory per in-flight message against what one message may carry.
+   *
+   * @param bytes 64 or more
+   * @return this builder
+   */
+  public NodeBuilder maxInboundPayloadSize(int bytes) {
+    this.maxInboundPayloadSize = bytes;
+    return this;
+  }
+
+  /**
+   * Validates the options and creates the node, not yet started.
+   *
+   * @return the node
+   * @throws IllegalArgumentException naming the first invalid option
+   * @throws IllegalStateException if no engine (framework-core) is on the class path
+   */
+  public Node build() {
+    if (transport == null) {
+      throw new IllegalArgumentException(
+          "transport is required: pass RSocketTransport.tcp() (framework-rsocket) or"
+              + " InMemoryTransport.create() (framework-core)");
+    }
+    if (maxInboundPayloadSize < 64) {
+      throw new IllegalArgumentException(
+          "maxInboundPayloadSize must be at least 64 bytes, got " + maxInboundPayloadSize);
+    }
+    List<String> seen = new ArrayList<>();
+    for (Route r : routes) {
+      int length = r.name().getBytes(StandardCharsets.UTF_8).length;
+      if (length == 0 || length > MAX_ROUTE_LENGTH) {
+        throw new IllegalArgumentException(
+            "route must be 1 to "
+                + MAX_ROUTE_LENGTH
+                + " UTF-8 bytes, got "
+                + length
+                + " for '"
+                + r.name()
+                + "'");
+      }
+      String key = r.name() + '\u0000' + r.handler().interaction();
+      if (seen.contains(key)) {
+        throw new IllegalArgumentException(
+            "route '" + r.name() + "' has two " + r.handler().interaction() + " handlers");
+      }
+      seen.add(key);
+    }
+    NodeId nodeId = id != null ? id : NodeId.random(environment.random());
+    return Engine.FACTORY.create(
+        new NodeOptions(
+            nodeId, bindAddress, seeds, transport, routes, environment, maxInboundPayloadSize));
+  }
+
+  /** Loads the engine once, the first time a node is built. */
+  private static final class Engine {
+    static final NodeFactory FACTORY = load();
+
+    private static NodeFactory load() {
+      Iterator<NodeFactory> found =
+          ServiceLoader.load(NodeFactory.class, NodeBuilder.class.getClassLoader()).iterator();
+      if (!found.hasNext()) {
+        throw new IllegalStateException(
+            "No Meshwork engine on the class path: add io.meshwork:framework-core");
+      }
+      return found.next();
+    }
+  }
+}

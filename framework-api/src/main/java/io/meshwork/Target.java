@@ -1,0 +1,81 @@
+package io.meshwork;
+
+import java.util.Objects;
+
+/**
+ * Whom a verb addresses. Resolution happens at subscription, so a verb built once may be
+ * subscribed again (for a retry) and re-resolve.
+ *
+ * <pre>{@code
+ * node.request(Target.member(peerId), Message.of("echo", "hi"));
+ * node.request(Target.address("127.0.0.1:7001"), Message.of("echo", "hi"));
+ * }</pre>
+ */
+public sealed interface Target permits Target.ToMember, Target.ToAddress {
+
+  /**
+   * A member known by id: the node uses its connection to that member, or connects to the address
+   * it knows for it; unknown ids fail with {@link io.meshwork.error.UnreachableException}.
+   *
+   * @param id the member's id
+   * @return the target
+   */
+  static Target member(NodeId id) {
+    return new ToMember(id);
+  }
+
+  /**
+   * Whatever node listens at an address; the node connects if it has no connection there yet.
+   *
+   * @param address the address
+   * @return the target
+   */
+  static Target address(Address address) {
+    return new ToAddress(address);
+  }
+
+  /**
+   * Whatever node listens at {@code host:port}.
+   *
+   * @param hostPort the address as text
+   * @return the target
+   * @throws IllegalArgumentException if the text is not an address
+   */
+  static Target address(String hostPort) {
+    return new ToAddress(Address.parse(hostPort));
+  }
+
+  /**
+   * A member addressed by id.
+   *
+   * @param id the member's id
+   */
+  record ToMember(NodeId id) implements Target {
+    /** Checks the id is present. */
+    public ToMember {
+      Objects.requireNonNull(id, "id");
+    }
+
+    @Override
+    public String toString() {
+      return "member " + id;
+    }
+  }
+
+  /**
+   * A node addressed by where it listens.
+   *
+   * @param address the address
+   */
+  record ToAddress(Address address) implements Target {
+    /** Checks the address is present. */
+    public ToAddress {
+      Objects.requireNonNull(address, "address");
+    }
+
+    @Override
+    public String toString() {
+      return "address " + address;
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package io.meshwork.spi;
+
+import io.meshwork.Address;
+import io.meshwork.Environment;
+import io.meshwork.NodeId;
+import io.meshwork.transport.Transport;
+import java.util.List;
+
+/**
+ * Everything a {@link io.meshwork.NodeBuilder} collected, validated and immutable.
+ *
+ * @param id the node's id
+ * @param bindAddress where to listen (port 0: ephemeral)
+ * @param seeds the nodes to connect to at start
+ * @param transport the transport
+ * @param routes the handlers, in registration order
+ * @param environment time, randomness and scheduling
+ * @param maxInboundPayloadSize the largest payload accepted, in bytes
+ */
+public record NodeOptions(
+    NodeId id,
+    Address bindAddress,
+    List<Address> seeds,
+    Transport transport,
+    List<Route> routes,
+    Environment environment,
+    int maxInboundPayloadSize) {
+
+  /** Copies the lists. */
+  public NodeOptions {
+    seeds = List.copyOf(seeds);
+    routes = List.copyOf(routes);
+  }
+}

@@ -1,0 +1,246 @@
+package io.meshwork.core;
+
+import io.meshwork.Address;
+import io.meshwork.Message;
+import io.meshwork.Node;
+import io.meshwork.NodeId;
+import io.meshwork.Target;
+import io.meshwork.error.PayloadTooLargeException;
+import io.meshwork.spi.NodeOptions;
+import io.meshwork.transport.Connection;
+import io.meshwork.transport.PeerInfo;
+import io.meshwork.transport.TransportBinding;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/**
+ * A node: composes the transport binding, the router and the peer connections. Holds no protocol
+ * logic of its own.
+ */
+final class ClusterNode implements Node {
+
+  private static final Logger log = LoggerFactory.getLogger(ClusterNode.class);
+
+  private enum State {
+    NEW,
+    STARTING,
+    RUNNING,
+    STOPPED
+  }
+
+  private final NodeOptions options;
+  private final NodeId id;
+  private final Router router;
+  private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
+  private final Sinks.Empty<Void> closed = Sinks.empty();
+  private volatile @Nullable TransportBinding binding;
+  private volatile @Nullable PeerConnections peers;
+
+  ClusterNode(NodeOptions options) {
+    this.options = options;
+    this.id = options.id();
+    this.router =
+        new Router(
+            id,
+            new RouteTable(options.routes()),
+            options.maxInboundPayloadSize(),
+            this::accepted);
+  }
+
+  @Override
+  public NodeId id() {
+    return id;
+  }
+
+  @Override
+  public Address address() {
+    TransportBinding b = binding;
+    if (b == null) {
+      throw new IllegalStateException("Node " + id + " has no address before start() completes");
+    }
+    return b.local().address();
+  }
+
+  @Override
+  public Mono<Node> start() {
+    return Mono.defer(
+        () -> {
+          if (!state.compareAndSet(State.NEW, State.STARTING)) {
+            return Mono.error(
+                new IllegalStateException("Node " + id + " was already started (" + state + ")"));
+          }
+          PeerInfo local =
+              new PeerInfo(id, options.bindAddress(), options.maxInboundPayloadSize());
+          return options
+              .transport()
+              .bind(local, router)
+              .flatMap(
+                  b -> {
+                    PeerConnections p = new PeerConnections(id, b);
+                    this.peers = p;
+                    this.binding = b;
+                    if (!state.compareAndSet(State.STARTING, State.RUNNING)) {
+                      b.dispose(); // shut down while binding
+                      return Mono.error(
+                          new IllegalStateException("Node " + id + " was shut down while starting"));
+                    }
+                    log.info("Node {} listening on {}", id, b.local().address());
+                    return connectSeeds(p, b.local().address()).thenReturn((Node) this);
+                  });
+        });
+  }
+
+  private Mono<Void> connectSeeds(PeerConnections p, Address own) {
+    return Flux.fromIterable(options.seeds())
+        .filter(seed -> !seed.equals(own))
+        .flatMap(
+            seed ->
+                p.dial(seed)
+                    .onErrorResume(
+                        e -> {
+                          log.warn("Node {} could not reach seed {}: {}", id, seed, e.getMessage());
+                          return Mono.empty();
+                        }))
+        .then();
+  }
+
+  private void accepted(Connection connection) {
+    PeerConnections p = peers;
+    if (p != null) {
+      p.accepted(connection);
+    } else {
+      connection.dispose(); // not yet (or no longer) running
+    }
+  }
+
+  @Override
+  public Mono<Void> shutdown() {
+    return Mono.defer(
+        () -> {
+          State previous = state.getAndSet(State.STOPPED);
+          TransportBinding b = binding;
+          PeerConnections p = peers;
+          if (previous != State.STOPPED) {
+            if (p != null) {
+              p.dispose();
+            }
+            if (b != null) {
+              b.dispose();
+              log.info("Node {} shut down", id);
+            }
+            if (b == null) {
+              closed.tryEmitEmpty();
+              return Mono.empty();
+            }
+            return b.onClose().doFinally(s -> closed.tryEmitEmpty());
+          }
+          return closed.asMono();
+        });
+  }
+
+  @Override
+  public Mono<Void> onClose() {
+    return closed.asMono();
+  }
+
+  @Override
+  public Mono<Void> send(Target target, Message message) {
+    return Mono.defer(
+        () ->
+            isSelf(target)
+                ? router.fireAndForget(message.stamped(id, message.lamportTime()))
+                : connection(target).flatMap(c -> checked(c, message, c.fireAndForget(message))));
+  }
+
+  @Override
+  public Mono<Message> request(Target target, Message message) {
+    return Mono.defer(
+        () ->
+            isSelf(target)
+                ? router.requestResponse(message.stamped(id, message.lamportTime()))
+                : connection(target)
+                    .flatMap(c -> checked(c, message, c.requestResponse(message))));
+  }
+
+  @Override
+  public Flux<Message> stream(Target target, Message message) {
+    return Flux.defer(
+        () ->
+            isSelf(target)
+                ? router.requestStream(message.stamped(id, message.lamportTime()))
+                : connection(target)
+                    .flatMapMany(
+                        c -> {
+                          PayloadTooLargeException e = tooLarge(c, message);
+                          return e != null ? Flux.error(e) : c.requestStream(message);
+                        }));
+  }
+
+  @Override
+  public Flux<Message> channel(Target target, Publisher<Message> messages) {
+    return Flux.defer(
+        () -> {
+          if (isSelf(target)) {
+            return router.requestChannel(
+                Flux.from(messages).map(m -> m.stamped(id, m.lamportTime())));
+          }
+          return connection(target)
+              .flatMapMany(
+                  c ->
+                      c.requestChannel(
+                          Flux.from(messages)
+                              .handle(
+                                  (m, sink) -> {
+                                    PayloadTooLargeException e = tooLarge(c, m);
+                                    if (e != null) {
+                                      sink.error(e);
+                                    } else {
+                                      sink.next(m);
+                                    }
+                                  })));
+        });
+  }
+
+  private Mono<Connection> connection(Target target) {
+    PeerConnections p = peers;
+    if (p == null || state.get() != State.RUNNING) {
+      return Mono.error(
+          new IllegalStateException("Node " + id + " is not running (" + state.get() + ")"));
+    }
+    return p.to(target);
+  }
+
+  private boolean isSelf(Target target) {
+    if (target instanceof Target.ToMember) {
+      return ((Target.ToMember) target).id().equals(id);
+    }
+    TransportBinding b = binding;
+    return b != null && ((Target.ToAddress) target).address().equals(b.local().address());
+  }
+
+  private static <T> Mono<T> checked(Connection c, Message message, Mono<T> call) {
+    PayloadTooLargeException e = tooLarge(c, message);
+    return e != null ? Mono.error(e) : call;
+  }
+
+  /** The peer told us its limit at connection: refuse locally rather than send in vain. */
+  private static @Nullable PayloadTooLargeException tooLarge(Connection c, Message message) {
+    int limit = c.remote().maxInboundPayloadSize();
+    return message.payloadSize() > limit
+        ? PayloadTooLargeException.of(
+            message.payloadSize(), limit, message.route(), c.remote().id().value())
+        : null;
+  }
+
+  @Override
+  public String toString() {
+    TransportBinding b = binding;
+    return "Node{" + id + (b == null ? "" : " at " + b.local().address()) + ", " + state + "}";
+  }
+}

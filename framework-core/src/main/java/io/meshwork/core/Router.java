@@ -1,0 +1,171 @@
+package io.meshwork.core;
+
+import io.meshwork.FireAndForgetHandler;
+import io.meshwork.Handler;
+import io.meshwork.Interaction;
+import io.meshwork.Message;
+import io.meshwork.NodeId;
+import io.meshwork.RequestChannelHandler;
+import io.meshwork.RequestResponseHandler;
+import io.meshwork.RequestStreamHandler;
+import io.meshwork.error.HandlerException;
+import io.meshwork.error.NoSuchRouteException;
+import io.meshwork.error.PayloadTooLargeException;
+import io.meshwork.transport.Connection;
+import io.meshwork.transport.Responder;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Dispatches what arrives to the route's handler, and turns every failure into a typed error:
+ * unknown route, oversize payload, or the handler's own failure (thrown or signalled), so nothing
+ * a handler does can escape into the transport. Adds no operator that prefetches: the handler's
+ * publisher is requested exactly as the remote requests.
+ */
+final class Router implements Responder {
+
+  private static final Logger log = LoggerFactory.getLogger(Router.class);
+
+  private final NodeId self;
+  private final RouteTable routes;
+  private final int maxInboundPayloadSize;
+  private final Consumer<Connection> onConnection;
+
+  Router(
+      NodeId self,
+      RouteTable routes,
+      int maxInboundPayloadSize,
+      Consumer<Connection> onConnection) {
+    this.self = self;
+    this.routes = routes;
+    this.maxInboundPayloadSize = maxInboundPayloadSize;
+    this.onConnection = onConnection;
+  }
+
+  @Override
+  public void onConnection(Connection connection) {
+    onConnection.accept(connection);
+  }
+
+  @Override
+  public Mono<Void> fireAndForget(Message message) {
+    Handler h = routes.find(message.route(), Interaction.FIRE_AND_FORGET);
+    if (h == null || message.payloadSize() > maxInboundPayloadSize) {
+      log.warn(
+          "Node {} dropped a fire-and-forget message from {}: {}",
+          self,
+          message.sender(),
+          h == null
+              ? routes.explainMissing(message.route(), Interaction.FIRE_AND_FORGET)
+              : tooLarge(message).getMessage());
+      return Mono.empty();
+    }
+    Mono<Void> result;
+    try {
+      result = ((FireAndForgetHandler) h).handle(message);
+    } catch (Throwable t) {
+      result = Mono.error(t);
+    }
+    return result.onErrorResume(
+        t -> {
+          log.warn(
+              "Node {}: fire-and-forget handler of route '{}' failed",
+              self,
+              message.route(),
+              t);
+          return Mono.empty();
+        });
+  }
+
+  @Override
+  public Mono<Message> requestResponse(Message message) {
+    Handler h = routes.find(message.route(), Interaction.REQUEST_RESPONSE);
+    if (h == null) {
+      return Mono.error(noSuchRoute(message.route(), Interaction.REQUEST_RESPONSE));
+    }
+    if (message.payloadSize() > maxInboundPayloadSize) {
+      return Mono.error(tooLarge(message));
+    }
+    String route = message.route();
+    try {
+      return ((RequestResponseHandler) h).handle(message).onErrorMap(t -> failed(route, t));
+    } catch (Throwable t) {
+      return Mono.error(failed(route, t));
+    }
+  }
+
+  @Override
+  public Flux<Message> requestStream(Message message) {
+    Handler h = routes.find(message.route(), Interaction.REQUEST_STREAM);
+    if (h == null) {
+      return Flux.error(noSuchRoute(message.route(), Interaction.REQUEST_STREAM));
+    }
+    if (message.payloadSize() > maxInboundPayloadSize) {
+      return Flux.error(tooLarge(message));
+    }
+    String route = message.route();
+    try {
+      return ((RequestStreamHandler) h).handle(message).onErrorMap(t -> failed(route, t));
+    } catch (Throwable t) {
+      return Flux.error(failed(route, t));
+    }
+  }
+
+  @Override
+  public Flux<Message> requestChannel(Flux<Message> inbound) {
+    return inbound.switchOnFirst(
+        (first, all) -> {
+          if (!first.hasValue()) {
+            return all; // empty or failed before the first message: pass the signal through
+          }
+          Message opening = first.get();
+          String route = opening.route();
+          Handler h = routes.find(route, Interaction.REQUEST_CHANNEL);
+          if (h == null) {
+            return Flux.error(noSuchRoute(route, Interaction.REQUEST_CHANNEL));
+          }
+          // The refusal of an oversize later message is ours, not the handler's failure.
+          PayloadTooLargeException[] refused = new PayloadTooLargeException[1];
+          Flux<Message> checked =
+              all.handle(
+                  (m, sink) -> {
+                    if (m.payloadSize() > maxInboundPayloadSize) {
+                      refused[0] = tooLarge(m);
+                      sink.error(refused[0]);
+                    } else {
+                      sink.next(m);
+                    }
+                  });
+          try {
+            return ((RequestChannelHandler) h)
+                .handle(checked)
+                .onErrorMap(t -> t == refused[0] ? t : failed(route, t));
+          } catch (Throwable t) {
+            return Flux.error(failed(route, t));
+          }
+        });
+  }
+
+  private NoSuchRouteException noSuchRoute(String route, Interaction interaction) {
+    return new NoSuchRouteException(
+        route,
+        self.value(),
+        "Node " + self + " has " + routes.explainMissing(route, interaction));
+  }
+
+  private PayloadTooLargeException tooLarge(Message message) {
+    return PayloadTooLargeException.of(
+        message.payloadSize(), maxInboundPayloadSize, message.route(), self.value());
+  }
+
+  /** A handler's error as the caller will see it; typed errors from its own nested calls too. */
+  private Throwable failed(String route, Throwable t) {
+    if (log.isDebugEnabled()) {
+      log.debug("Node {}: handler of route '{}' failed", self, route, t);
+    }
+    return new HandlerException(route, self.value(), t.getClass().getName(), t.getMessage(), t);
+  }
+}

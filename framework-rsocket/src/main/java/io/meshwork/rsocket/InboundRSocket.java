@@ -1,0 +1,147 @@
+package io.meshwork.rsocket;
+
+import io.meshwork.Message;
+import io.meshwork.NodeId;
+import io.meshwork.error.InvalidRequestException;
+import io.meshwork.transport.PeerInfo;
+import io.meshwork.transport.Responder;
+import io.rsocket.Payload;
+import io.rsocket.RSocket;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/**
+ * The responder side of one connection: decodes what the peer sends, hands it to the node's
+ * {@link Responder}, and encodes the answers. Runs on the connection's event loop and adds no
+ * thread hop and no prefetch. On the dialling side it also receives the accepting node's identity
+ * (the METADATA_PUSH that completes the handshake).
+ */
+final class InboundRSocket implements RSocket {
+
+  private static final Logger log = LoggerFactory.getLogger(InboundRSocket.class);
+
+  private final Responder responder;
+  private final MessageCodec codec;
+  private final boolean composite;
+  private final Sinks.@Nullable One<PeerInfo> hello;
+  private volatile @Nullable NodeId peer;
+
+  /** The accepting side: the peer is known from its SETUP (or {@code null}: a plain client). */
+  static InboundRSocket accepted(
+      Responder responder, MessageCodec codec, boolean composite, @Nullable NodeId peer) {
+    return new InboundRSocket(responder, codec, composite, peer, null);
+  }
+
+  /** The dialling side: the peer is learnt from its hello. */
+  static InboundRSocket dialled(
+      Responder responder, MessageCodec codec, Sinks.One<PeerInfo> hello) {
+    return new InboundRSocket(responder, codec, true, null, hello);
+  }
+
+  private InboundRSocket(
+      Responder responder,
+      MessageCodec codec,
+      boolean composite,
+      @Nullable NodeId peer,
+      Sinks.@Nullable One<PeerInfo> hello) {
+    this.responder = responder;
+    this.codec = codec;
+    this.composite = composite;
+    this.peer = peer;
+    this.hello = hello;
+  }
+
+  @Override
+  public Mono<Void> fireAndForget(Payload payload) {
+    Message m;
+    try {
+      m = codec.decodeRequest(payload, composite, peer);
+    } catch (InvalidRequestException e) {
+      log.warn("Dropped a fire-and-forget message from {}: {}", peer, e.getMessage());
+      return Mono.error(RSocketErrors.toWire(e));
+    }
+    return responder.fireAndForget(m);
+  }
+
+  @Override
+  public Mono<Payload> requestResponse(Payload payload) {
+    Message m;
+    try {
+      m = codec.decodeRequest(payload, composite, peer);
+    } catch (InvalidRequestException e) {
+      return Mono.error(RSocketErrors.toWire(e));
+    }
+    return responder
+        .requestResponse(m)
+        .map(reply -> codec.following(reply, composite))
+        .onErrorMap(RSocketErrors::toWire);
+  }
+
+  @Override
+  public Flux<Payload> requestStream(Payload payload) {
+    Message m;
+    try {
+      m = codec.decodeRequest(payload, composite, peer);
+    } catch (InvalidRequestException e) {
+      return Flux.error(RSocketErrors.toWire(e));
+    }
+    return responder
+        .requestStream(m)
+        .map(reply -> codec.following(reply, composite))
+        .onErrorMap(RSocketErrors::toWire);
+  }
+
+  @Override
+  public Flux<Payload> requestChannel(Publisher<Payload> payloads) {
+    return Flux.defer(
+        () -> {
+          String[] route = new String[1];
+          NodeId sender = peer;
+          Flux<Message> inbound =
+              Flux.from(payloads)
+                  .map(
+                      p -> {
+                        if (route[0] == null) {
+                          Message first = codec.decodeRequest(p, composite, sender);
+                          route[0] = first.route();
+                          return first;
+                        }
+                        return codec.decodeFollowing(p, route[0], sender, composite);
+                      });
+          return responder
+              .requestChannel(inbound)
+              .map(reply -> codec.following(reply, composite))
+              .onErrorMap(RSocketErrors::toWire);
+        });
+  }
+
+  @Override
+  public Mono<Void> metadataPush(Payload payload) {
+    try {
+      Sinks.One<PeerInfo> h = hello;
+      if (h == null || !payload.hasMetadata()) {
+        log.debug("Ignored a METADATA_PUSH from {}", peer);
+        return Mono.empty();
+      }
+      PeerInfo info = PeerInfoCodec.decode(payload.metadata());
+      if (info != null) {
+        peer = info.id();
+        h.tryEmitValue(info);
+      }
+      return Mono.empty();
+    } catch (InvalidRequestException e) {
+      Sinks.One<PeerInfo> h = hello;
+      if (h != null) {
+        h.tryEmitError(e);
+      }
+      return Mono.empty();
+    } finally {
+      payload.release();
+    }
+  }
+}

@@ -1,0 +1,237 @@
+package io.meshwork.rsocket;
+
+import io.meshwork.Message;
+import io.meshwork.NodeId;
+import io.meshwork.error.InvalidRequestException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
+import io.rsocket.Payload;
+import io.rsocket.metadata.CompositeMetadata;
+import io.rsocket.metadata.CompositeMetadataCodec;
+import io.rsocket.metadata.RoutingMetadata;
+import io.rsocket.metadata.TaggingMetadataCodec;
+import io.rsocket.metadata.WellKnownMimeType;
+import io.rsocket.util.ByteBufPayload;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Messages to RSocket payloads and back.
+ *
+ * <p>Outbound: payload bytes are wrapped, not copied; the routing entry of each route is encoded
+ * once and cached (up to {@value #MAX_CACHED_ROUTES} routes). Inbound: the data is copied once
+ * into a heap array the {@link Message} owns, and the payload is released — every {@code decode}
+ * method releases the payload it is given, exactly once, whether it succeeds or throws.
+ */
+final class MessageCodec {
+
+  static final String ROUTING_MIME = WellKnownMimeType.MESSAGE_RSOCKET_ROUTING.getString();
+  static final String COMPOSITE_MIME = WellKnownMimeType.MESSAGE_RSOCKET_COMPOSITE_METADATA.getString();
+  static final String HEADERS_MIME = "application/x.meshwork.headers.v0";
+
+  private static final int MAX_CACHED_ROUTES = 1024;
+
+  private final ByteBufAllocator allocator;
+  private final Map<String, byte[]> routeEntries = new ConcurrentHashMap<>();
+
+  MessageCodec(ByteBufAllocator allocator) {
+    this.allocator = allocator;
+  }
+
+  /** The first frame of a request: routing entry, then headers if any. Released by rsocket. */
+  Payload request(Message m) {
+    CompositeByteBuf metadata = allocator.compositeBuffer();
+    metadata.addComponent(true, Unpooled.wrappedBuffer(routeEntry(m.route())));
+    addHeaders(metadata, m);
+    return ByteBufPayload.create(Unpooled.wrappedBuffer(m.payload()), metadata);
+  }
+
+  /** A later frame of a channel, or a reply: headers only, if any. Released by rsocket. */
+  Payload following(Message m, boolean composite) {
+    ByteBuf data = Unpooled.wrappedBuffer(m.payload());
+    if (!composite || (m.headers().isEmpty() && m.lamportTime() == 0)) {
+      return ByteBufPayload.create(data);
+    }
+    CompositeByteBuf metadata = allocator.compositeBuffer();
+    addHeaders(metadata, m);
+    return ByteBufPayload.create(data, metadata);
+  }
+
+  /**
+   * Decodes the first frame of a request; releases {@code p}.
+   *
+   * @param composite whether the connection's metadata is composite (else bare routing metadata)
+   * @throws InvalidRequestException if the route is missing or the metadata malformed
+   */
+  Message decodeRequest(Payload p, boolean composite, @Nullable NodeId sender) {
+    try {
+      if (!p.hasMetadata() || p.metadata().readableBytes() == 0) {
+        throw new InvalidRequestException(
+            "Request carries no metadata; a Meshwork route must be given as "
+                + ROUTING_MIME
+                + (composite ? " inside " + COMPOSITE_MIME : ""));
+      }
+      ByteBuf metadata = p.metadata();
+      String route = null;
+      Map<String, String> headers = Map.of();
+      long lamport = 0;
+      try {
+        if (composite) {
+          for (CompositeMetadata.Entry e : new CompositeMetadata(metadata, false)) {
+            String mime = e.getMimeType();
+            if (ROUTING_MIME.equals(mime)) {
+              route = firstTag(e.getContent());
+            } else if (HEADERS_MIME.equals(mime)) {
+              ByteBuf content = e.getContent();
+              lamport = content.readableBytes() >= 8 ? content.getLong(content.readerIndex()) : 0;
+              headers = readHeaders(content);
+            }
+          }
+        } else {
+          route = firstTag(metadata);
+        }
+      } catch (InvalidRequestException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        throw new InvalidRequestException(
+            "Malformed request metadata (" + (composite ? COMPOSITE_MIME : ROUTING_MIME) + "): "
+                + e.getMessage());
+      }
+      if (route == null) {
+        throw new InvalidRequestException(
+            "Request metadata has no " + ROUTING_MIME + " entry naming the route");
+      }
+      return Message.create(route, copyData(p), headers, sender, lamport);
+    } finally {
+      p.release();
+    }
+  }
+
+  /**
+   * Decodes a reply or a later channel frame for a known route; releases {@code p}.
+   *
+   * @throws InvalidRequestException if the headers entry is malformed
+   */
+  Message decodeFollowing(Payload p, String route, @Nullable NodeId sender, boolean composite) {
+    try {
+      Map<String, String> headers = Map.of();
+      long lamport = 0;
+      if (composite && p.hasMetadata() && p.metadata().readableBytes() > 0) {
+        try {
+          for (CompositeMetadata.Entry e : new CompositeMetadata(p.metadata(), false)) {
+            if (HEADERS_MIME.equals(e.getMimeType())) {
+              ByteBuf content = e.getContent();
+              lamport = content.readableBytes() >= 8 ? content.getLong(content.readerIndex()) : 0;
+              headers = readHeaders(content);
+            }
+          }
+        } catch (RuntimeException e) {
+          throw new InvalidRequestException("Malformed metadata on route '" + route + "': " + e);
+        }
+      }
+      return Message.create(route, copyData(p), headers, sender, lamport);
+    } finally {
+      p.release();
+    }
+  }
+
+  private byte[] routeEntry(String route) {
+    byte[] cached = routeEntries.get(route);
+    if (cached != null) {
+      return cached;
+    }
+    byte[] entry = encodeRouteEntry(route);
+    if (routeEntries.size() < MAX_CACHED_ROUTES) {
+      routeEntries.putIfAbsent(route, entry);
+    }
+    return entry;
+  }
+
+  private static byte[] encodeRouteEntry(String route) {
+    ByteBufAllocator heap = ByteBufAllocator.DEFAULT;
+    CompositeByteBuf entry = heap.compositeBuffer();
+    try {
+      CompositeMetadataCodec.encodeAndAddMetadata(
+          entry,
+          heap,
+          WellKnownMimeType.MESSAGE_RSOCKET_ROUTING,
+          TaggingMetadataCodec.createTaggingContent(heap, List.of(route)));
+      byte[] bytes = new byte[entry.readableBytes()];
+      entry.getBytes(entry.readerIndex(), bytes);
+      return bytes;
+    } finally {
+      entry.release();
+    }
+  }
+
+  /** Headers entry: the Lamport time (8 bytes), then per header a 2-byte length and UTF-8 name, a 2-byte length and UTF-8 value. */
+  private void addHeaders(CompositeByteBuf metadata, Message m) {
+    if (m.headers().isEmpty() && m.lamportTime() == 0) {
+      return;
+    }
+    ByteBuf content = allocator.buffer();
+    content.writeLong(m.lamportTime());
+    for (Map.Entry<String, String> h : m.headers().entrySet()) {
+      writeString(content, h.getKey());
+      writeString(content, h.getValue());
+    }
+    CompositeMetadataCodec.encodeAndAddMetadata(metadata, allocator, HEADERS_MIME, content);
+  }
+
+  private static void writeString(ByteBuf out, String s) {
+    byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+    if (bytes.length > 0xFFFF) {
+      throw new IllegalArgumentException("A header name or value exceeds 65535 UTF-8 bytes");
+    }
+    out.writeShort(bytes.length);
+    out.writeBytes(bytes);
+  }
+
+  private static Map<String, String> readHeaders(ByteBuf content) {
+    ByteBuf in = content.duplicate();
+    in.skipBytes(8);
+    if (!in.isReadable()) {
+      return Map.of();
+    }
+    Map<String, String> headers = new LinkedHashMap<>();
+    while (in.isReadable()) {
+      String name = readString(in);
+      headers.put(name, readString(in));
+    }
+    return headers;
+  }
+
+  private static String readString(ByteBuf in) {
+    int length = in.readUnsignedShort();
+    String s = in.toString(in.readerIndex(), length, StandardCharsets.UTF_8);
+    in.skipBytes(length);
+    return s;
+  }
+
+  private static String firstTag(ByteBuf routing) {
+    Iterator<String> tags = new RoutingMetadata(routing).iterator();
+    if (!tags.hasNext()) {
+      throw new InvalidRequestException("Routing metadata names no route");
+    }
+    String route = tags.next();
+    if (route.isEmpty()) {
+      throw new InvalidRequestException("Routing metadata names an empty route");
+    }
+    return route;
+  }
+
+  private static ByteBuffer copyData(Payload p) {
+    ByteBuf data = p.data();
+    byte[] bytes = new byte[data.readableBytes()];
+    data.getBytes(data.readerIndex(), bytes);
+    return ByteBuffer.wrap(bytes);
+  }
+}

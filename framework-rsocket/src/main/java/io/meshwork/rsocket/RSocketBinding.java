@@ -1,0 +1,221 @@
+package io.meshwork.rsocket;
+
+import io.meshwork.Address;
+import io.meshwork.error.InvalidRequestException;
+import io.meshwork.error.UnreachableException;
+import io.meshwork.transport.Connection;
+import io.meshwork.transport.PeerInfo;
+import io.meshwork.transport.Responder;
+import io.meshwork.transport.TransportBinding;
+import io.netty.channel.ChannelOption;
+import io.rsocket.ConnectionSetupPayload;
+import io.rsocket.RSocket;
+import io.rsocket.core.RSocketConnector;
+import io.rsocket.core.RSocketServer;
+import io.rsocket.exceptions.RejectedSetupException;
+import io.rsocket.frame.FrameLengthCodec;
+import io.rsocket.frame.decoder.PayloadDecoder;
+import io.rsocket.transport.netty.client.TcpClientTransport;
+import io.rsocket.transport.netty.server.CloseableChannel;
+import io.rsocket.transport.netty.server.TcpServerTransport;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.netty.tcp.TcpClient;
+import reactor.netty.tcp.TcpServer;
+
+/**
+ * One node's RSocket server plus the connections it dials. Tracks every connection, accepted or
+ * dialled, and closes them all on {@link #dispose()}.
+ */
+final class RSocketBinding implements TransportBinding {
+
+  private static final Logger log = LoggerFactory.getLogger(RSocketBinding.class);
+
+  private final RSocketTransport.Settings settings;
+  private final Responder responder;
+  private final MessageCodec codec;
+  private final int rsocketInboundLimit;
+  private final Set<RSocket> connections = ConcurrentHashMap.newKeySet();
+  private final Disposable.Composite watches = Disposables.composite();
+  private final Sinks.Empty<Void> closed = Sinks.empty();
+  private volatile PeerInfo local;
+  private volatile @Nullable CloseableChannel server;
+  private volatile boolean disposed;
+
+  RSocketBinding(RSocketTransport.Settings settings, PeerInfo local, Responder responder) {
+    this.settings = settings;
+    this.local = local;
+    this.responder = responder;
+    this.codec = new MessageCodec(settings.allocator());
+    // rsocket-java requires its limit to be at least one whole frame.
+    this.rsocketInboundLimit =
+        (int)
+            Math.min(
+                Integer.MAX_VALUE,
+                Math.max(
+                    (long) local.maxInboundPayloadSize() + RSocketTransport.METADATA_ALLOWANCE,
+                    FrameLengthCodec.FRAME_LENGTH_MASK));
+  }
+
+  Mono<TransportBinding> start() {
+    TcpServer tcp =
+        TcpServer.create()
+            .host(local.address().host())
+            .port(local.address().port())
+            .childOption(ChannelOption.ALLOCATOR, settings.allocator());
+    return RSocketServer.create(this::accept)
+        .maxTimeToFirstFrame(settings.setupTimeout())
+        .maxInboundPayloadSize(rsocketInboundLimit)
+        .fragment(settings.fragmentSize())
+        .payloadDecoder(PayloadDecoder.ZERO_COPY)
+        .bind(TcpServerTransport.create(tcp))
+        .map(
+            channel -> {
+              this.server = channel;
+              this.local =
+                  new PeerInfo(
+                      local.id(),
+                      Address.of(local.address().host(), channel.address().getPort()),
+                      local.maxInboundPayloadSize());
+              watches.add(
+                  channel
+                      .onClose()
+                      .doFinally(
+                          s -> {
+                            closed.tryEmitEmpty();
+                            watches.dispose();
+                          })
+                      .subscribe(null, e -> {}));
+              return (TransportBinding) this;
+            });
+  }
+
+  /** SETUP received: learn who dialled, greet a Meshwork peer with our identity. */
+  private Mono<RSocket> accept(ConnectionSetupPayload setup, RSocket sendingSocket) {
+    boolean composite = MessageCodec.COMPOSITE_MIME.equals(setup.metadataMimeType());
+    PeerInfo peer;
+    try {
+      peer = composite && setup.hasMetadata() ? PeerInfoCodec.decode(setup.metadata()) : null;
+    } catch (InvalidRequestException e) {
+      return Mono.error(new RejectedSetupException(e.getMessage()));
+    }
+    track(sendingSocket);
+    InboundRSocket inbound =
+        InboundRSocket.accepted(responder, codec, composite, peer == null ? null : peer.id());
+    if (peer == null) {
+      log.debug("Node {} accepted a plain RSocket client", local.id());
+      return Mono.just(inbound);
+    }
+    RSocketConnection connection = new RSocketConnection(sendingSocket, peer, codec);
+    // Register the peer before greeting it: once the dialler has our hello (and its start()
+    // completes), it may be called back by id over this connection.
+    responder.onConnection(connection);
+    return Mono.defer(
+            () ->
+                sendingSocket.metadataPush(
+                    PeerInfoCodec.helloPayload(settings.allocator(), local)))
+        .thenReturn(inbound);
+  }
+
+  @Override
+  public PeerInfo local() {
+    return local;
+  }
+
+  @Override
+  public Mono<Connection> connect(Address remote) {
+    return Mono.defer(
+        () -> {
+          if (disposed) {
+            return Mono.error(
+                new UnreachableException("Node " + local.id() + " is shut down", null));
+          }
+          Sinks.One<PeerInfo> hello = Sinks.one();
+          InboundRSocket inbound = InboundRSocket.dialled(responder, codec, hello);
+          TcpClient tcp =
+              TcpClient.create()
+                  .host(remote.host())
+                  .port(remote.port())
+                  .option(ChannelOption.ALLOCATOR, settings.allocator());
+          return RSocketConnector.create()
+              .setupPayload(PeerInfoCodec.setupPayload(local))
+              .metadataMimeType(MessageCodec.COMPOSITE_MIME)
+              .dataMimeType("application/octet-stream")
+              .keepAlive(settings.keepAliveInterval(), settings.keepAliveMaxLifetime())
+              .maxInboundPayloadSize(rsocketInboundLimit)
+              .fragment(settings.fragmentSize())
+              .payloadDecoder(PayloadDecoder.ZERO_COPY)
+              .acceptor((setup, sending) -> Mono.just(inbound))
+              .connect(TcpClientTransport.create(tcp))
+              .flatMap(
+                  rsocket -> {
+                    track(rsocket);
+                    return hello
+                        .asMono()
+                        .timeout(settings.setupTimeout())
+                        .map(peer -> (Connection) new RSocketConnection(rsocket, peer, codec))
+                        .doOnError(e -> rsocket.dispose());
+                  })
+              .onErrorMap(
+                  e ->
+                      new UnreachableException(
+                          "Node " + local.id() + " could not connect to " + remote + ": " + e, e));
+        });
+  }
+
+  private void track(RSocket rsocket) {
+    if (disposed) {
+      rsocket.dispose();
+      return;
+    }
+    connections.add(rsocket);
+    // The watch ends with the connection and then leaves the composite, so neither grows.
+    Disposable.Swap watch = Disposables.swap();
+    watches.add(watch);
+    watch.update(
+        rsocket
+            .onClose()
+            .doFinally(
+                s -> {
+                  connections.remove(rsocket);
+                  watches.remove(watch);
+                })
+            .subscribe(null, e -> {}));
+  }
+
+  @Override
+  public Mono<Void> onClose() {
+    return closed.asMono();
+  }
+
+  @Override
+  public void dispose() {
+    if (disposed) {
+      return;
+    }
+    disposed = true;
+    for (RSocket c : connections) {
+      c.dispose();
+    }
+    connections.clear();
+    CloseableChannel s = server;
+    if (s != null) {
+      s.dispose(); // its watch then completes `closed` and disposes the watches
+    } else {
+      watches.dispose();
+      closed.tryEmitEmpty();
+    }
+  }
+
+  @Override
+  public boolean isDisposed() {
+    return disposed;
+  }
+}
