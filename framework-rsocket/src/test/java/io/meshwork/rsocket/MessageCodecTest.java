@@ -1,0 +1,99 @@
+package io.meshwork.rsocket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.meshwork.Message;
+import io.meshwork.NodeId;
+import io.meshwork.error.InvalidRequestException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.rsocket.Payload;
+import io.rsocket.util.ByteBufPayload;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("MessageCodec round-trips messages and releases every payload it decodes")
+class MessageCodecTest {
+
+  private final LeakTrackingByteBufAllocator allocator = new LeakTrackingByteBufAllocator();
+  private final MessageCodec codec = new MessageCodec(allocator);
+  private final NodeId peer = NodeId.of("peer");
+
+  @AfterEach
+  void noLeaks() {
+    allocator.assertAllReleased(Duration.ofSeconds(1));
+  }
+
+  /** What rsocket-java does with an outbound payload: frame it (copy), then release it. */
+  private Payload overTheWire(Payload sent) {
+    ByteBuf data = allocator.buffer().writeBytes(sent.data(), sent.data().readerIndex(), sent.data().readableBytes());
+    ByteBuf metadata =
+        sent.hasMetadata()
+            ? allocator.buffer().writeBytes(sent.metadata(), sent.metadata().readerIndex(), sent.metadata().readableBytes())
+            : null;
+    sent.release();
+    return metadata == null ? ByteBufPayload.create(data) : ByteBufPayload.create(data, metadata);
+  }
+
+  @Test
+  @DisplayName("route, payload, headers and Lamport time survive a request")
+  void requestRoundTrip() {
+    Message m = Message.of("orders.create", "{\"id\":1}").withHeader("trace", "t-1").withHeader("ü", "ö").stamped(null, 42);
+    Payload received = overTheWire(codec.request(m));
+    Message decoded = codec.decodeRequest(received, true, peer);
+    assertThat(received.refCnt()).isZero();
+    assertThat(decoded.route()).isEqualTo("orders.create");
+    assertThat(decoded.payloadAsString()).isEqualTo("{\"id\":1}");
+    assertThat(decoded.headers()).containsExactly(
+        java.util.Map.entry("trace", "t-1"), java.util.Map.entry("ü", "ö"));
+    assertThat(decoded.lamportTime()).isEqualTo(42);
+    assertThat(decoded.sender()).isEqualTo(peer);
+  }
+
+  @Test
+  @DisplayName("a reply without headers carries no metadata at all")
+  void bareReply() {
+    Payload sent = codec.following(Message.of("r", "x"), true);
+    assertThat(sent.hasMetadata()).isFalse();
+    Message decoded = codec.decodeFollowing(overTheWire(sent), "r", peer, true);
+    assertThat(decoded.payloadAsString()).isEqualTo("x");
+    assertThat(decoded.route()).isEqualTo("r");
+  }
+
+  @Test
+  @DisplayName("malformed metadata is an InvalidRequestException, and the payload is still released")
+  void malformed() {
+    Payload bad =
+        ByteBufPayload.create(
+            allocator.buffer().writeByte(1), allocator.buffer().writeBytes(new byte[] {(byte) 0xFE, 0, 0, 9}));
+    assertThatThrownBy(() -> codec.decodeRequest(bad, true, peer))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("Malformed");
+    assertThat(bad.refCnt()).isZero();
+  }
+
+  @Test
+  @DisplayName("composite metadata without a routing entry names what is missing")
+  void noRoute() {
+    Message headersOnly = Message.of("r", "x").withHeader("a", "b");
+    Payload sent = codec.following(headersOnly, true); // headers entry, no routing entry
+    Payload received = overTheWire(sent);
+    assertThatThrownBy(() -> codec.decodeRequest(received, true, peer))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("message/x.rsocket.routing.v0");
+    assertThat(received.refCnt()).isZero();
+  }
+
+  @Test
+  @DisplayName("bare routing metadata (not composite) is understood")
+  void bareRouting() {
+    ByteBuf routing = allocator.buffer().writeByte(4).writeBytes("echo".getBytes());
+    Payload p = ByteBufPayload.create(Unpooled.wrappedBuffer(new byte[] {7}), routing);
+    Message m = codec.decodeRequest(p, false, null);
+    assertThat(m.route()).isEqualTo("echo");
+    assertThat(m.payloadBytes()).containsExactly(7);
+  }
+}

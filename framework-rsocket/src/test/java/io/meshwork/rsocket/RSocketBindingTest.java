@@ -1,0 +1,154 @@
+package io.meshwork.rsocket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.meshwork.Address;
+import io.meshwork.Message;
+import io.meshwork.NodeId;
+import io.meshwork.transport.Connection;
+import io.meshwork.transport.PeerInfo;
+import io.meshwork.transport.TransportBinding;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import reactor.test.StepVerifier;
+
+@DisplayName("RSocket bindings")
+class RSocketBindingTest {
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+  private final LeakTrackingByteBufAllocator allocator = new LeakTrackingByteBufAllocator();
+  private final List<TransportBinding> bindings = new ArrayList<>();
+
+  private TransportBinding bind(RSocketTransport transport, String id, RecordingResponder r) {
+    TransportBinding b =
+        transport
+            .bind(new PeerInfo(NodeId.of(id), Address.of("127.0.0.1", 0), 4096), r)
+            .block(TIMEOUT);
+    bindings.add(b);
+    return b;
+  }
+
+  @AfterEach
+  void close() {
+    bindings.forEach(TransportBinding::dispose);
+    for (TransportBinding b : bindings) {
+      StepVerifier.create(b.onClose()).expectComplete().verify(TIMEOUT);
+    }
+    allocator.assertAllReleased(Duration.ofSeconds(5));
+  }
+
+  @Test
+  @DisplayName("dialling exchanges identities: each side learns the other's id, address and limit")
+  void handshake() {
+    RSocketTransport t = RSocketTransport.builder().allocator(allocator).build();
+    RecordingResponder serverSide = new RecordingResponder();
+    TransportBinding server = bind(t, "server", serverSide);
+    TransportBinding client = bind(t, "client", new RecordingResponder());
+
+    Connection c = client.connect(server.local().address()).block(TIMEOUT);
+    assertThat(c.remote()).isEqualTo(server.local());
+    assertThat(server.local().address().port()).isPositive();
+
+    StepVerifier.create(serverSide.connections.asFlux().take(1))
+        .assertNext(accepted -> assertThat(accepted.remote()).isEqualTo(client.local()))
+        .verifyComplete();
+    StepVerifier.create(c.requestResponse(Message.of("any", "ping")))
+        .assertNext(
+            r -> {
+              assertThat(r.payloadAsString()).isEqualTo("ping");
+              assertThat(r.sender()).isEqualTo(NodeId.of("server"));
+            })
+        .verifyComplete();
+  }
+
+  @Test
+  @DisplayName("the accepting side can call the dialler back over the same connection")
+  void callBack() {
+    RSocketTransport t = RSocketTransport.builder().allocator(allocator).build();
+    RecordingResponder serverSide = new RecordingResponder();
+    TransportBinding server = bind(t, "server", serverSide);
+    TransportBinding client = bind(t, "client", new RecordingResponder());
+    client.connect(server.local().address()).block(TIMEOUT);
+
+    Connection back = serverSide.connections.asFlux().blockFirst(TIMEOUT);
+    StepVerifier.create(back.requestResponse(Message.of("any", "pong")))
+        .assertNext(
+            r -> {
+              assertThat(r.payloadAsString()).isEqualTo("pong");
+              assertThat(r.sender()).isEqualTo(NodeId.of("client"));
+            })
+        .verifyComplete();
+  }
+
+  @Nested
+  @DisplayName("bounds against untrusted peers")
+  class Bounds {
+
+    @Test
+    @DisplayName("a TCP connection that sends no SETUP is closed after the setup timeout")
+    void silentConnectionIsClosed() throws Exception {
+      RSocketTransport t =
+          RSocketTransport.builder()
+              .allocator(allocator)
+              .setupTimeout(Duration.ofMillis(300))
+              .build();
+      TransportBinding server = bind(t, "server", new RecordingResponder());
+      try (Socket raw =
+          new Socket(InetAddress.getLoopbackAddress(), server.local().address().port())) {
+        raw.setSoTimeout(5_000); // the test fails with SocketTimeoutException if never closed
+        long start = System.nanoTime();
+        InputStream in = raw.getInputStream();
+        // The server may send an ERROR frame before closing; read to end of stream.
+        while (in.read() >= 0) {
+          // drain
+        }
+        long tookMillis = (System.nanoTime() - start) / 1_000_000;
+        assertThat(tookMillis).isBetween(200L, 4_000L);
+      }
+    }
+
+    @Test
+    @DisplayName("dialling an address where nothing answers the handshake fails as unreachable")
+    void nothingListens() throws Exception {
+      RSocketTransport t = RSocketTransport.builder().allocator(allocator).build();
+      TransportBinding client = bind(t, "client", new RecordingResponder());
+      int port;
+      try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        port = s.getLocalPort();
+      }
+      StepVerifier.create(client.connect(Address.of("127.0.0.1", port)))
+          .expectError(io.meshwork.error.UnreachableException.class)
+          .verify(TIMEOUT);
+    }
+  }
+
+  @Nested
+  @DisplayName("builder validation names the bad option")
+  class BuilderValidation {
+    @Test
+    void rejectsBadOptions() {
+      assertThatThrownBy(() -> RSocketTransport.builder().setupTimeout(Duration.ZERO).build())
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("setupTimeout");
+      assertThatThrownBy(
+              () ->
+                  RSocketTransport.builder()
+                      .keepAlive(Duration.ofSeconds(10), Duration.ofSeconds(1))
+                      .build())
+          .hasMessageContaining("maxLifetime");
+      assertThatThrownBy(() -> RSocketTransport.builder().fragmentSize(10).build())
+          .hasMessageContaining("fragmentSize")
+          .hasMessageContaining("10");
+    }
+  }
+}
