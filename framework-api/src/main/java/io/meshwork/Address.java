@@ -27,6 +27,11 @@ public record Address(String host, int port) {
     if (host.isBlank()) {
       throw new IllegalArgumentException("Address host must not be blank");
     }
+    for (int i = 0; i < host.length(); i++) {
+      if (Character.isWhitespace(host.charAt(i))) {
+        throw new IllegalArgumentException("Address host must not contain spaces: '" + host + "'");
+      }
+    }
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException(
           "Address port must be 0..65535, got " + port + " for host " + host);
@@ -66,13 +71,18 @@ public record Address(String host, int port) {
       throw new IllegalArgumentException(
           "An IPv6 address must be written [v6]:port, got '" + text + "'");
     }
-    int port;
-    try {
-      port = Integer.parseInt(trimmed.substring(colon + 1));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("Address port is not a number in '" + text + "'", e);
+    String digits = trimmed.substring(colon + 1);
+    for (int i = 0; i < digits.length(); i++) {
+      if (digits.charAt(i) < '0' || digits.charAt(i) > '9') {
+        throw new IllegalArgumentException("Address port is not a number in '" + text + "'");
+      }
     }
-    return new Address(host, port);
+    try {
+      return new Address(host, Integer.parseInt(digits));
+    } catch (IllegalArgumentException e) { // out of range, too many digits, or a bad host
+      throw new IllegalArgumentException(
+          "Address '" + text + "' is not valid: " + e.getMessage(), e);
+    }
   }
 
   @Override

@@ -1,6 +1,9 @@
 package io.meshwork;
 
 import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -16,12 +19,29 @@ public final class Codecs {
       new Codec<>() {
         @Override
         public ByteBuffer encode(String value) {
-          return ByteBuffer.wrap(value.getBytes(StandardCharsets.UTF_8));
+          try {
+            return StandardCharsets.UTF_8
+                .newEncoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .encode(CharBuffer.wrap(value));
+          } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("Text is not encodable as UTF-8: " + e, e);
+          }
         }
 
         @Override
         public String decode(ByteBuffer bytes) {
-          return StandardCharsets.UTF_8.decode(bytes).toString();
+          try {
+            return StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(bytes)
+                .toString();
+          } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("Payload is not valid UTF-8: " + e, e);
+          }
         }
       };
 
@@ -43,7 +63,8 @@ public final class Codecs {
   private Codecs() {}
 
   /**
-   * UTF-8 text.
+   * UTF-8 text, strict: malformed input fails with {@link IllegalArgumentException} (unlike {@link
+   * Message#payloadAsString()}, which replaces it).
    *
    * @return the codec
    */

@@ -125,11 +125,7 @@ public final class Message {
       @Nullable NodeId sender,
       long lamportTime) {
     return new Message(
-        checkRoute(route),
-        payload.slice().asReadOnlyBuffer(),
-        headers.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(headers)),
-        sender,
-        lamportTime);
+        checkRoute(route), payload.slice().asReadOnlyBuffer(), copyHeaders(headers), sender, lamportTime);
   }
 
   /**
@@ -172,7 +168,8 @@ public final class Message {
   }
 
   /**
-   * The payload decoded as UTF-8.
+   * The payload decoded as UTF-8; malformed bytes become U+FFFD (use {@code
+   * decode(Codecs.utf8())} to reject them).
    *
    * @return the text
    */
@@ -207,7 +204,7 @@ public final class Message {
    * @return its value, or {@code null} if absent
    */
   public @Nullable String header(String name) {
-    return headers.get(name);
+    return headers.get(Objects.requireNonNull(name, "name"));
   }
 
   /**
@@ -300,6 +297,21 @@ public final class Message {
     return of(route, value, codec);
   }
 
+  private static Map<String, String> copyHeaders(Map<String, String> headers) {
+    if (headers.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, String> copy = new LinkedHashMap<>(headers);
+    copy.forEach(
+        (k, v) -> {
+          if (k == null || k.isEmpty() || v == null) {
+            throw new IllegalArgumentException(
+                "Header names must be non-empty and values non-null, got " + k + "=" + v);
+          }
+        });
+    return Collections.unmodifiableMap(copy);
+  }
+
   private static ByteBuffer readOnly(byte[] bytes) {
     return ByteBuffer.wrap(bytes).asReadOnlyBuffer();
   }
@@ -340,7 +352,7 @@ public final class Message {
         + ", payload="
         + payload.remaining()
         + "B"
-        + (headers.isEmpty() ? "" : ", headers=" + headers)
+        + (headers.isEmpty() ? "" : ", headers=" + headers.keySet()) // names only: values may be secrets
         + (sender == null ? "" : ", sender=" + sender)
         + (lamportTime == 0 ? "" : ", lamport=" + lamportTime)
         + "}";

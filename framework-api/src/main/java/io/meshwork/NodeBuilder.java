@@ -203,24 +203,29 @@ public final class NodeBuilder {
       }
       seen.add(key);
     }
+    NodeFactory engine = Engine.FACTORY;
+    if (engine == null) {
+      throw new IllegalStateException(
+          "No Meshwork engine on the class path: add io.meshwork:framework-core");
+    }
     NodeId nodeId = id != null ? id : NodeId.random(environment.random());
-    return Engine.FACTORY.create(
+    return engine.create(
         new NodeOptions(
             nodeId, bindAddress, seeds, transport, routes, environment, maxInboundPayloadSize));
   }
 
-  /** Loads the engine once, the first time a node is built. */
+  /**
+   * Loads the engine once, the first time a node is built. A missing engine is {@code null}, not
+   * an exception: one thrown from a class initializer would surface as {@code
+   * ExceptionInInitializerError} and later as {@code NoClassDefFoundError}, hiding the message.
+   */
   private static final class Engine {
-    static final NodeFactory FACTORY = load();
+    static final @Nullable NodeFactory FACTORY = load();
 
-    private static NodeFactory load() {
+    private static @Nullable NodeFactory load() {
       Iterator<NodeFactory> found =
           ServiceLoader.load(NodeFactory.class, NodeBuilder.class.getClassLoader()).iterator();
-      if (!found.hasNext()) {
-        throw new IllegalStateException(
-            "No Meshwork engine on the class path: add io.meshwork:framework-core");
-      }
-      return found.next();
+      return found.hasNext() ? found.next() : null;
     }
   }
 }

@@ -42,7 +42,7 @@ public final class WireErrors {
   public static final int PAYLOAD_TOO_LARGE = 0x00000303;
 
   private static final Pattern SIZES =
-      Pattern.compile("Payload of (\\d+) bytes .* exceeds the (\\d+)-byte");
+      Pattern.compile("Payload of (\\d{1,18}) bytes .* exceeds the (\\d{1,18})-byte", Pattern.DOTALL);
 
   private WireErrors() {}
 

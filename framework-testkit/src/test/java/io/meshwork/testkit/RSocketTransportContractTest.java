@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.meshwork.Address;
 import io.meshwork.Message;
 import io.meshwork.Node;
+import io.meshwork.NodeBuilder;
+import io.meshwork.error.PayloadTooLargeException;
 import io.meshwork.Target;
 import io.meshwork.rsocket.LeakTrackingByteBufAllocator;
 import io.meshwork.rsocket.RSocketTransport;
@@ -47,6 +49,26 @@ class RSocketTransportContractTest extends TransportContract {
         .expectNextCount(1)
         .verifyComplete();
     assertThat(allocator.allocated()).isPositive();
+  }
+
+  @Test
+  @DisplayName("a payload of exactly the default 16 MiB limit crosses in fragments; one byte more is refused")
+  void defaultLimitWithFragmentation() {
+    Node server = startNode();
+    Node client = startNode();
+    Target t = Target.address(server.address());
+    int limit = NodeBuilder.DEFAULT_MAX_INBOUND_PAYLOAD_SIZE;
+    StepVerifier.create(client.request(t, Message.of("echo", new byte[limit])))
+        .assertNext(r -> assertThat(r.payloadSize()).isEqualTo(limit))
+        .expectComplete()
+        .verify(Duration.ofSeconds(30));
+    StepVerifier.create(client.request(t, Message.of("echo", new byte[limit + 1])))
+        .expectErrorSatisfies(
+            e ->
+                assertThat(e)
+                    .isInstanceOf(PayloadTooLargeException.class)
+                    .hasMessageContaining(Integer.toString(limit + 1)))
+        .verify(TIMEOUT);
   }
 
   @Override
