@@ -25,6 +25,15 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Message {
 
+  /** The longest route, in UTF-8 bytes: the limit of one RSocket routing tag. */
+  public static final int MAX_ROUTE_LENGTH = 255;
+
+  /**
+   * The most header bytes one message may carry: the UTF-8 bytes of every name and value added
+   * up. Keeps a message's metadata small beside its payload.
+   */
+  public static final int MAX_HEADERS_SIZE = 16 * 1024;
+
   private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
 
   private final String route;
@@ -208,7 +217,8 @@ public final class Message {
   }
 
   /**
-   * The node that sent this message, as its transport authenticated it at connection set-up.
+   * The node that sent this message, as it identified itself at connection set-up. Not
+   * authenticated: until credentials are configured, a peer can claim any id.
    *
    * @return the sender, or {@code null} for a message created locally or sent by a plain RSocket
    *     client
@@ -239,7 +249,7 @@ public final class Message {
     }
     Map<String, String> copy = new LinkedHashMap<>(headers);
     copy.put(name, Objects.requireNonNull(value, "value"));
-    return new Message(route, payload, Collections.unmodifiableMap(copy), sender, lamportTime);
+    return new Message(route, payload, copyHeaders(copy), sender, lamportTime);
   }
 
   /**
@@ -302,13 +312,20 @@ public final class Message {
       return Map.of();
     }
     Map<String, String> copy = new LinkedHashMap<>(headers);
-    copy.forEach(
-        (k, v) -> {
-          if (k == null || k.isEmpty() || v == null) {
-            throw new IllegalArgumentException(
-                "Header names must be non-empty and values non-null, got " + k + "=" + v);
-          }
-        });
+    long size = 0;
+    for (Map.Entry<String, String> e : copy.entrySet()) {
+      String k = e.getKey();
+      String v = e.getValue();
+      if (k == null || k.isEmpty() || v == null) {
+        throw new IllegalArgumentException(
+            "Header names must be non-empty and values non-null, got " + k + "=" + v);
+      }
+      size += utf8Length(k) + utf8Length(v);
+    }
+    if (size > MAX_HEADERS_SIZE) {
+      throw new IllegalArgumentException(
+          "Headers take " + size + " bytes, more than the " + MAX_HEADERS_SIZE + "-byte limit");
+    }
     return Collections.unmodifiableMap(copy);
   }
 
@@ -321,7 +338,30 @@ public final class Message {
     if (route.isEmpty()) {
       throw new IllegalArgumentException("A message's route must not be empty");
     }
+    // A char takes at most 3 UTF-8 bytes: only long routes need counting.
+    if (route.length() * 3 > MAX_ROUTE_LENGTH && utf8Length(route) > MAX_ROUTE_LENGTH) {
+      throw new IllegalArgumentException(
+          "A route must be at most " + MAX_ROUTE_LENGTH + " UTF-8 bytes, got " + utf8Length(route));
+    }
     return route;
+  }
+
+  private static int utf8Length(String s) {
+    int bytes = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        bytes += 1;
+      } else if (c < 0x800) {
+        bytes += 2;
+      } else if (Character.isHighSurrogate(c) && i + 1 < s.length()) {
+        bytes += 4;
+        i++;
+      } else {
+        bytes += 3;
+      }
+    }
+    return bytes;
   }
 
   @Override

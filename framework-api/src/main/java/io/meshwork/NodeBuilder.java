@@ -35,7 +35,10 @@ public final class NodeBuilder {
   public static final int DEFAULT_MAX_INBOUND_PAYLOAD_SIZE = 16 * 1024 * 1024;
 
   /** The longest route accepted, in UTF-8 bytes (the limit of an RSocket routing tag). */
-  public static final int MAX_ROUTE_LENGTH = 255;
+  public static final int MAX_ROUTE_LENGTH = Message.MAX_ROUTE_LENGTH;
+
+  /** The largest inbound payload limit accepted: 1 GiB. */
+  public static final int MAX_INBOUND_PAYLOAD_SIZE = 1 << 30;
 
   private @Nullable NodeId id;
   private Address bindAddress = Address.of("127.0.0.1", 0);
@@ -158,7 +161,7 @@ public final class NodeBuilder {
    * learn the limit at connection and refuse to send more without sending anything. Default: 16
    * MiB. Trades memory per in-flight message against what one message may carry.
    *
-   * @param bytes 64 or more
+   * @param bytes 64 to 1 GiB
    * @return this builder
    */
   public NodeBuilder maxInboundPayloadSize(int bytes) {
@@ -179,9 +182,12 @@ public final class NodeBuilder {
           "transport is required: pass RSocketTransport.tcp() (framework-rsocket) or"
               + " InMemoryTransport.create() (framework-core)");
     }
-    if (maxInboundPayloadSize < 64) {
+    if (maxInboundPayloadSize < 64 || maxInboundPayloadSize > MAX_INBOUND_PAYLOAD_SIZE) {
       throw new IllegalArgumentException(
-          "maxInboundPayloadSize must be at least 64 bytes, got " + maxInboundPayloadSize);
+          "maxInboundPayloadSize must be 64 to "
+              + MAX_INBOUND_PAYLOAD_SIZE
+              + " bytes, got "
+              + maxInboundPayloadSize);
     }
     List<String> seen = new ArrayList<>();
     for (Route r : routes) {

@@ -561,4 +561,38 @@ class MessageTest {
       assertThat(Message.of("ping")).hasToString("Message{route=ping, payload=0B}");
     }
   }
+
+  @Nested
+  @DisplayName("limits")
+  class Limits {
+
+    @Test
+    @DisplayName("a route of 255 UTF-8 bytes is accepted, 256 is rejected (RSocket's tag limit)")
+    void routeLength() {
+      assertThat(Message.of("é".repeat(127) + "x").route()).hasSize(128);
+      assertThatIllegalArgumentException()
+          .isThrownBy(() -> Message.of("é".repeat(128)))
+          .withMessageContaining("255")
+          .withMessageContaining("256");
+    }
+
+    @Test
+    @DisplayName("headers beyond 16 KiB in total are rejected, by withHeader and by create")
+    void headersSize() {
+      Message ok = Message.of("r").withHeader("k", "v".repeat(Message.MAX_HEADERS_SIZE - 1));
+      assertThat(ok.header("k")).hasSize(Message.MAX_HEADERS_SIZE - 1);
+      assertThatIllegalArgumentException()
+          .isThrownBy(() -> ok.withHeader("k2", "v"))
+          .withMessageContaining(Integer.toString(Message.MAX_HEADERS_SIZE));
+      assertThatIllegalArgumentException()
+          .isThrownBy(
+              () ->
+                  Message.create(
+                      "r",
+                      java.nio.ByteBuffer.allocate(0),
+                      java.util.Map.of("k", "v".repeat(Message.MAX_HEADERS_SIZE)),
+                      null,
+                      0));
+    }
+  }
 }

@@ -155,8 +155,8 @@ class NodeBuilderTest {
   class MaxInboundPayloadSize {
 
     @ParameterizedTest(name = "rejects {0}")
-    @ValueSource(ints = {10, 63, 0, -1, Integer.MIN_VALUE})
-    @DisplayName("below 64 is rejected, naming the option and the value")
+    @ValueSource(ints = {10, 63, 0, -1, Integer.MIN_VALUE, (1 << 30) + 1, Integer.MAX_VALUE})
+    @DisplayName("below 64 or above 1 GiB is rejected, naming the option and the value")
     void rejectsBelowSixtyFour(int size) {
       assertThatIllegalArgumentException()
           .isThrownBy(() -> valid().maxInboundPayloadSize(size).build())
@@ -166,8 +166,8 @@ class NodeBuilderTest {
     }
 
     @ParameterizedTest(name = "accepts {0}")
-    @ValueSource(ints = {64, NodeBuilder.DEFAULT_MAX_INBOUND_PAYLOAD_SIZE, Integer.MAX_VALUE})
-    @DisplayName("64 and above pass validation")
+    @ValueSource(ints = {64, NodeBuilder.DEFAULT_MAX_INBOUND_PAYLOAD_SIZE, 1 << 30})
+    @DisplayName("64 to 1 GiB pass validation")
     void acceptsSixtyFourAndAbove(int size) {
       assertPassesValidation(valid().maxInboundPayloadSize(size));
     }

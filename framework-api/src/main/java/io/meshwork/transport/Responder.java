@@ -9,8 +9,9 @@ import reactor.core.publisher.Mono;
  *
  * <p>Every method is called on the transport's I/O thread, must not block, and returns at once;
  * the work happens when the transport subscribes to what it returns. Messages arrive with {@link
- * Message#sender()} set to the peer the connection authenticated (or {@code null} for a plain
- * client). Errors are signalled as {@code io.meshwork.error} types, which the transport encodes
+ * Message#sender()} set to the id the peer claimed when it connected (or {@code null} for a plain
+ * client). Ids are not authenticated yet: until credentials are configured, a client can claim
+ * any id, so do not use the sender for access control. Errors are signalled as {@code io.meshwork.error} types, which the transport encodes
  * with {@link WireErrors}.
  */
 public interface Responder {

@@ -15,6 +15,8 @@ import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -39,12 +41,14 @@ final class ClusterNode implements Node {
   private final Router router;
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
   private final Sinks.Empty<Void> closed = Sinks.empty();
+  private final Disposable.Composite detached = Disposables.composite();
+  private final PeerConnections peers;
   private volatile @Nullable TransportBinding binding;
-  private volatile @Nullable PeerConnections peers;
 
   ClusterNode(NodeOptions options) {
     this.options = options;
     this.id = options.id();
+    this.peers = new PeerConnections(id);
     this.router =
         new Router(
             id,
@@ -80,10 +84,10 @@ final class ClusterNode implements Node {
           return options
               .transport()
               .bind(local, router)
+              .doOnError(e -> state.compareAndSet(State.STARTING, State.NEW)) // may try again
               .flatMap(
                   b -> {
-                    PeerConnections p = new PeerConnections(id, b);
-                    this.peers = p;
+                    peers.attach(b);
                     this.binding = b;
                     if (!state.compareAndSet(State.STARTING, State.RUNNING)) {
                       b.dispose(); // shut down while binding
@@ -91,17 +95,17 @@ final class ClusterNode implements Node {
                           new IllegalStateException("Node " + id + " was shut down while starting"));
                     }
                     log.info("Node {} listening on {}", id, b.local().address());
-                    return connectSeeds(p, b.local().address()).thenReturn((Node) this);
+                    return connectSeeds(b.local().address()).thenReturn((Node) this);
                   });
         });
   }
 
-  private Mono<Void> connectSeeds(PeerConnections p, Address own) {
+  private Mono<Void> connectSeeds(Address own) {
     return Flux.fromIterable(options.seeds())
         .filter(seed -> !seed.equals(own))
         .flatMap(
             seed ->
-                p.dial(seed)
+                peers.dial(seed)
                     .onErrorResume(
                         e -> {
                           log.warn("Node {} could not reach seed {}: {}", id, seed, e.getMessage());
@@ -111,11 +115,10 @@ final class ClusterNode implements Node {
   }
 
   private void accepted(Connection connection) {
-    PeerConnections p = peers;
-    if (p != null) {
-      p.accepted(connection);
+    if (state.get() == State.STOPPED) {
+      connection.dispose();
     } else {
-      connection.dispose(); // not yet (or no longer) running
+      peers.accepted(connection); // also while starting: the binding may accept before it returns
     }
   }
 
@@ -125,11 +128,9 @@ final class ClusterNode implements Node {
         () -> {
           State previous = state.getAndSet(State.STOPPED);
           TransportBinding b = binding;
-          PeerConnections p = peers;
           if (previous != State.STOPPED) {
-            if (p != null) {
-              p.dispose();
-            }
+            detached.dispose();
+            peers.dispose();
             if (b != null) {
               b.dispose();
               log.info("Node {} shut down", id);
@@ -154,8 +155,22 @@ final class ClusterNode implements Node {
     return Mono.defer(
         () ->
             isSelf(target)
-                ? router.fireAndForget(message.stamped(id, message.lamportTime()))
+                ? sendToSelf(message)
                 : connection(target).flatMap(c -> checked(c, message, c.fireAndForget(message))));
+  }
+
+  /** As over a wire: the send completes at once, the handler runs apart (until shutdown). */
+  private Mono<Void> sendToSelf(Message message) {
+    return Mono.fromRunnable(
+        () -> {
+          Disposable.Swap slot = Disposables.swap();
+          detached.add(slot);
+          slot.update(
+              router
+                  .fireAndForget(message.stamped(id, message.lamportTime()))
+                  .doFinally(s -> detached.remove(slot))
+                  .subscribe(null, e -> {}));
+        });
   }
 
   @Override
@@ -208,12 +223,11 @@ final class ClusterNode implements Node {
   }
 
   private Mono<Connection> connection(Target target) {
-    PeerConnections p = peers;
-    if (p == null || state.get() != State.RUNNING) {
+    if (state.get() != State.RUNNING) {
       return Mono.error(
           new IllegalStateException("Node " + id + " is not running (" + state.get() + ")"));
     }
-    return p.to(target);
+    return peers.to(target);
   }
 
   private boolean isSelf(Target target) {

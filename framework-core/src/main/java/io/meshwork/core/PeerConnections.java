@@ -10,6 +10,7 @@ import io.meshwork.transport.TransportBinding;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,8 +20,10 @@ import reactor.core.publisher.Mono;
 
 /**
  * One connection per peer, shared by every verb: connections this node dialled and connections
- * peers dialled to it. Concurrent dials to one address share a single attempt. A closed
- * connection is forgotten, so the next call dials again.
+ * peers dialled to it. Concurrent dials to one address share a single attempt; a failed attempt
+ * is forgotten before its error reaches anyone, so a retry dials again. A closed connection is
+ * forgotten, so the next call dials again. A live connection is never replaced by a later one
+ * claiming the same id.
  *
  * <p>Thread-safe; touched from callers' threads and transport threads. Its maps are caches: no
  * decision depends on their iteration order.
@@ -29,16 +32,23 @@ final class PeerConnections {
 
   private static final Logger log = LoggerFactory.getLogger(PeerConnections.class);
 
+  /** How many known ids an error message lists at most. */
+  private static final int MAX_LISTED = 16;
+
   private final NodeId self;
-  private final TransportBinding binding;
   private final Map<NodeId, Connection> byId = new ConcurrentHashMap<>();
   private final Map<Address, Connection> byAddress = new ConcurrentHashMap<>();
   private final Map<NodeId, Address> addresses = new ConcurrentHashMap<>();
   private final Map<Address, Mono<Connection>> dialing = new ConcurrentHashMap<>();
   private final Disposable.Composite watches = Disposables.composite();
+  private volatile @Nullable TransportBinding binding;
 
-  PeerConnections(NodeId self, TransportBinding binding) {
+  PeerConnections(NodeId self) {
     this.self = self;
+  }
+
+  /** Dialling is possible once the transport is bound; accepting is possible before. */
+  void attach(TransportBinding binding) {
     this.binding = binding;
   }
 
@@ -59,50 +69,88 @@ final class PeerConnections {
       if (address == null) {
         return Mono.error(
             new UnreachableException(
-                "Member "
-                    + id
-                    + " is not known to node "
-                    + self
-                    + "; known members: "
-                    + new TreeSet<>(addresses.keySet()),
+                "Member " + id + " is not known to node " + self + "; known members: " + known(),
                 null));
       }
-      return dial(address);
+      return dial(address)
+          .flatMap(
+              c -> {
+                if (c.remote().id().equals(id)) {
+                  return Mono.just(c);
+                }
+                addresses.remove(id, address); // stale: another node listens there now
+                return Mono.error(
+                    new UnreachableException(
+                        "Member "
+                            + id
+                            + " is gone from "
+                            + address
+                            + ": node "
+                            + c.remote().id()
+                            + " answers there now",
+                        null));
+              });
     }
     return dial(((Target.ToAddress) target).address());
   }
 
   /** The connection to whatever listens at an address; one dial per address at a time. */
   Mono<Connection> dial(Address address) {
-    Connection live = byAddress.get(address);
-    if (live != null && !live.isDisposed()) {
-      return Mono.just(live);
-    }
-    return dialing.computeIfAbsent(
-        address,
-        a ->
-            binding
-                .connect(a)
-                .doOnNext(c -> register(c, a))
-                .onErrorMap(
-                    e -> !(e instanceof MeshworkException),
-                    e ->
-                        new UnreachableException(
-                            "Node " + self + " could not connect to " + a + ": " + e, e))
-                .doFinally(s -> dialing.remove(a))
-                .cache());
+    return Mono.defer(
+        () -> {
+          Connection live = byAddress.get(address);
+          if (live != null && !live.isDisposed()) {
+            return Mono.just(live);
+          }
+          TransportBinding b = binding;
+          if (b == null) {
+            return Mono.error(new IllegalStateException("Node " + self + " is not bound yet"));
+          }
+          return dialing.computeIfAbsent(address, a -> attempt(b, a));
+        });
+  }
+
+  private Mono<Connection> attempt(TransportBinding b, Address a) {
+    AtomicReference<Mono<Connection>> cached = new AtomicReference<>();
+    // Leave the dedupe map before the outcome reaches subscribers: a retry that resubscribes
+    // from within onError must start a new dial, not get this one's cached failure.
+    Mono<Connection> attempt =
+        b.connect(a)
+            .doOnEach(
+                signal -> {
+                  if (signal.isOnNext() || signal.isOnError()) {
+                    dialing.remove(a, cached.get());
+                  }
+                })
+            .doOnNext(c -> register(c, a))
+            .onErrorMap(
+                e -> !(e instanceof MeshworkException),
+                e ->
+                    new UnreachableException(
+                        "Node " + self + " could not connect to " + a + ": " + e, e))
+            .cache();
+    cached.set(attempt);
+    return attempt;
   }
 
   private void register(Connection c, @Nullable Address dialled) {
     NodeId id = c.remote().id();
     Address advertised = c.remote().address();
-    byId.put(id, c);
-    byAddress.put(advertised, c);
+    Connection existing = byId.get(id);
+    if (existing != null && existing != c && !existing.isDisposed()) {
+      // Keep the live connection: a later one claiming the same id must not take its place.
+      // (Both nodes dialling each other at once also lands here; the extra one stays usable
+      // through the address it was dialled at, and closes with the binding.)
+      log.debug("Node {}: kept the live connection to {}, not a second one", self, id);
+    } else {
+      byId.put(id, c);
+      addresses.put(id, advertised);
+      byAddress.putIfAbsent(advertised, c);
+      log.info("Node {} connected to {} at {}", self, id, advertised);
+    }
     if (dialled != null) {
       byAddress.put(dialled, c);
     }
-    addresses.put(id, advertised);
-    log.info("Node {} connected to {} at {}", self, id, advertised);
     // The watch ends with the connection and then leaves the composite, so neither grows.
     Disposable.Swap watch = Disposables.swap();
     watches.add(watch);
@@ -118,12 +166,22 @@ final class PeerConnections {
 
   private void forget(Connection c, @Nullable Address dialled) {
     NodeId id = c.remote().id();
-    byId.remove(id, c);
+    boolean wasCurrent = byId.remove(id, c);
     byAddress.remove(c.remote().address(), c);
     if (dialled != null) {
       byAddress.remove(dialled, c);
     }
-    log.info("Node {}: connection to {} closed", self, id);
+    if (wasCurrent) {
+      log.info("Node {}: connection to {} closed", self, id);
+    }
+  }
+
+  private String known() {
+    TreeSet<NodeId> ids = new TreeSet<>(addresses.keySet());
+    return ids.size() <= MAX_LISTED
+        ? ids.toString()
+        : ids.headSet(ids.stream().skip(MAX_LISTED).findFirst().orElseThrow()) + " and "
+            + (ids.size() - MAX_LISTED) + " more";
   }
 
   /** Closes every connection. */

@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
 final class RouteTable {
 
   private static final Interaction[] INTERACTIONS = Interaction.values();
+  private static final int MAX_LISTED = 32;
 
   private final Map<String, Handler[]> byRoute;
 
@@ -37,8 +38,14 @@ final class RouteTable {
   String explainMissing(String route, Interaction interaction) {
     Handler[] handlers = byRoute.get(route);
     if (handlers == null) {
-      // Sorted, so the message is the same on every run.
-      return "no route '" + route + "'; routes served: " + new TreeMap<>(byRoute).keySet();
+      // Sorted, so the message is the same on every run; capped, so it stays short.
+      List<String> names = new ArrayList<>(new TreeMap<>(byRoute).keySet());
+      return "no route '"
+          + route
+          + "'; routes served: "
+          + (names.size() <= MAX_LISTED
+              ? names
+              : names.subList(0, MAX_LISTED) + " and " + (names.size() - MAX_LISTED) + " more");
     }
     List<Interaction> served = new ArrayList<>();
     for (Interaction i : INTERACTIONS) {

@@ -127,22 +127,23 @@ final class Router implements Responder {
           if (h == null) {
             return Flux.error(noSuchRoute(route, Interaction.REQUEST_CHANNEL));
           }
-          // The refusal of an oversize later message is ours, not the handler's failure.
-          PayloadTooLargeException[] refused = new PayloadTooLargeException[1];
+          // An error from the inbound side (our refusal of an oversize message, a malformed
+          // frame, the caller's own failure) is not the handler's failure: pass it on as is.
+          Throwable[] inboundError = new Throwable[1];
           Flux<Message> checked =
-              all.handle(
-                  (m, sink) -> {
-                    if (m.payloadSize() > maxInboundPayloadSize) {
-                      refused[0] = tooLarge(m);
-                      sink.error(refused[0]);
-                    } else {
-                      sink.next(m);
-                    }
-                  });
+              all.<Message>handle(
+                      (m, sink) -> {
+                        if (m.payloadSize() > maxInboundPayloadSize) {
+                          sink.error(tooLarge(m));
+                        } else {
+                          sink.next(m);
+                        }
+                      })
+                  .doOnError(e -> inboundError[0] = e);
           try {
             return ((RequestChannelHandler) h)
                 .handle(checked)
-                .onErrorMap(t -> t == refused[0] ? t : failed(route, t));
+                .onErrorMap(t -> t == inboundError[0] ? t : failed(route, t));
           } catch (Throwable t) {
             return Flux.error(failed(route, t));
           }

@@ -3,6 +3,7 @@ package io.meshwork.rsocket;
 import io.meshwork.Message;
 import io.meshwork.NodeId;
 import io.meshwork.error.InvalidRequestException;
+import io.meshwork.error.MeshworkException;
 import io.meshwork.transport.PeerInfo;
 import io.meshwork.transport.Responder;
 import io.rsocket.Payload;
@@ -27,30 +28,37 @@ final class InboundRSocket implements RSocket {
 
   private final Responder responder;
   private final MessageCodec codec;
+  private final PeerInfo local;
   private final boolean composite;
   private final Sinks.@Nullable One<PeerInfo> hello;
   private volatile @Nullable NodeId peer;
 
   /** The accepting side: the peer is known from its SETUP (or {@code null}: a plain client). */
   static InboundRSocket accepted(
-      Responder responder, MessageCodec codec, boolean composite, @Nullable NodeId peer) {
-    return new InboundRSocket(responder, codec, composite, peer, null);
+      Responder responder,
+      MessageCodec codec,
+      PeerInfo local,
+      boolean composite,
+      @Nullable NodeId peer) {
+    return new InboundRSocket(responder, codec, local, composite, peer, null);
   }
 
   /** The dialling side: the peer is learnt from its hello. */
   static InboundRSocket dialled(
-      Responder responder, MessageCodec codec, Sinks.One<PeerInfo> hello) {
-    return new InboundRSocket(responder, codec, true, null, hello);
+      Responder responder, MessageCodec codec, PeerInfo local, Sinks.One<PeerInfo> hello) {
+    return new InboundRSocket(responder, codec, local, true, null, hello);
   }
 
   private InboundRSocket(
       Responder responder,
       MessageCodec codec,
+      PeerInfo local,
       boolean composite,
       @Nullable NodeId peer,
       Sinks.@Nullable One<PeerInfo> hello) {
     this.responder = responder;
     this.codec = codec;
+    this.local = local;
     this.composite = composite;
     this.peer = peer;
     this.hello = hello;
@@ -60,8 +68,8 @@ final class InboundRSocket implements RSocket {
   public Mono<Void> fireAndForget(Payload payload) {
     Message m;
     try {
-      m = codec.decodeRequest(payload, composite, peer);
-    } catch (InvalidRequestException e) {
+      m = decode(payload);
+    } catch (MeshworkException e) {
       log.warn("Dropped a fire-and-forget message from {}: {}", peer, e.getMessage());
       return Mono.error(RSocketErrors.toWire(e));
     }
@@ -72,8 +80,8 @@ final class InboundRSocket implements RSocket {
   public Mono<Payload> requestResponse(Payload payload) {
     Message m;
     try {
-      m = codec.decodeRequest(payload, composite, peer);
-    } catch (InvalidRequestException e) {
+      m = decode(payload);
+    } catch (MeshworkException e) {
       return Mono.error(RSocketErrors.toWire(e));
     }
     return responder
@@ -86,8 +94,8 @@ final class InboundRSocket implements RSocket {
   public Flux<Payload> requestStream(Payload payload) {
     Message m;
     try {
-      m = codec.decodeRequest(payload, composite, peer);
-    } catch (InvalidRequestException e) {
+      m = decode(payload);
+    } catch (MeshworkException e) {
       return Flux.error(RSocketErrors.toWire(e));
     }
     return responder
@@ -107,7 +115,7 @@ final class InboundRSocket implements RSocket {
                   .map(
                       p -> {
                         if (route[0] == null) {
-                          Message first = codec.decodeRequest(p, composite, sender);
+                          Message first = decode(p);
                           route[0] = first.route();
                           return first;
                         }
@@ -120,6 +128,12 @@ final class InboundRSocket implements RSocket {
         });
   }
 
+  /** Decodes a request's first frame (releasing it), refusing oversize data before copying. */
+  private Message decode(Payload p) {
+    return codec.decodeRequest(
+        p, composite, peer, local.maxInboundPayloadSize(), local.id().value());
+  }
+
   @Override
   public Mono<Void> metadataPush(Payload payload) {
     try {
@@ -129,7 +143,8 @@ final class InboundRSocket implements RSocket {
         return Mono.empty();
       }
       PeerInfo info = PeerInfoCodec.decode(payload.metadata());
-      if (info != null) {
+      // Only the first hello counts: a peer may not change who it is mid-connection.
+      if (info != null && peer == null) {
         peer = info.id();
         h.tryEmitValue(info);
       }

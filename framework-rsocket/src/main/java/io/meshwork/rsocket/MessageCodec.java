@@ -3,6 +3,7 @@ package io.meshwork.rsocket;
 import io.meshwork.Message;
 import io.meshwork.NodeId;
 import io.meshwork.error.InvalidRequestException;
+import io.meshwork.error.PayloadTooLargeException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
@@ -54,6 +55,7 @@ final class MessageCodec {
     return ByteBufPayload.create(Unpooled.wrappedBuffer(m.payload()), metadata);
   }
 
+
   /** A later frame of a channel, or a reply: headers only, if any. Released by rsocket. */
   Payload following(Message m, boolean composite) {
     ByteBuf data = Unpooled.wrappedBuffer(m.payload());
@@ -69,9 +71,13 @@ final class MessageCodec {
    * Decodes the first frame of a request; releases {@code p}.
    *
    * @param composite whether the connection's metadata is composite (else bare routing metadata)
+   * @param maxDataSize the receiving node's payload limit, checked before the data is copied
+   * @param self the receiving node, for the error message
    * @throws InvalidRequestException if the route is missing or the metadata malformed
+   * @throws PayloadTooLargeException if the data exceeds {@code maxDataSize}
    */
-  Message decodeRequest(Payload p, boolean composite, @Nullable NodeId sender) {
+  Message decodeRequest(
+      Payload p, boolean composite, @Nullable NodeId sender, int maxDataSize, String self) {
     try {
       if (!p.hasMetadata() || p.metadata().readableBytes() == 0) {
         throw new InvalidRequestException(
@@ -91,8 +97,8 @@ final class MessageCodec {
               route = firstTag(e.getContent());
             } else if (HEADERS_MIME.equals(mime)) {
               ByteBuf content = e.getContent();
-              lamport = content.readableBytes() >= 8 ? content.getLong(content.readerIndex()) : 0;
               headers = readHeaders(content);
+              lamport = content.getLong(content.readerIndex());
             }
           }
         } else {
@@ -100,7 +106,7 @@ final class MessageCodec {
         }
       } catch (InvalidRequestException e) {
         throw e;
-      } catch (RuntimeException e) {
+      } catch (RuntimeException e) { // including a Message.create refusal of bad headers
         throw new InvalidRequestException(
             "Malformed request metadata (" + (composite ? COMPOSITE_MIME : ROUTING_MIME) + "): "
                 + e.getMessage());
@@ -108,6 +114,10 @@ final class MessageCodec {
       if (route == null) {
         throw new InvalidRequestException(
             "Request metadata has no " + ROUTING_MIME + " entry naming the route");
+      }
+      int size = p.data().readableBytes();
+      if (size > maxDataSize) { // refuse before copying
+        throw PayloadTooLargeException.of(size, maxDataSize, route, self);
       }
       return Message.create(route, copyData(p), headers, sender, lamport);
     } finally {
@@ -129,10 +139,12 @@ final class MessageCodec {
           for (CompositeMetadata.Entry e : new CompositeMetadata(p.metadata(), false)) {
             if (HEADERS_MIME.equals(e.getMimeType())) {
               ByteBuf content = e.getContent();
-              lamport = content.readableBytes() >= 8 ? content.getLong(content.readerIndex()) : 0;
               headers = readHeaders(content);
+              lamport = content.getLong(content.readerIndex());
             }
           }
+        } catch (InvalidRequestException e) {
+          throw e;
         } catch (RuntimeException e) {
           throw new InvalidRequestException("Malformed metadata on route '" + route + "': " + e);
         }
@@ -172,7 +184,11 @@ final class MessageCodec {
     }
   }
 
-  /** Headers entry: the Lamport time (8 bytes), then per header a 2-byte length and UTF-8 name, a 2-byte length and UTF-8 value. */
+  /**
+   * Headers entry: the Lamport time (8 bytes), then per header a 2-byte length and UTF-8 name, a
+   * 2-byte length and UTF-8 value. {@link Message} keeps headers within {@link
+   * Message#MAX_HEADERS_SIZE}, so every length fits and nothing here can fail after allocating.
+   */
   private void addHeaders(CompositeByteBuf metadata, Message m) {
     if (m.headers().isEmpty() && m.lamportTime() == 0) {
       return;
@@ -187,24 +203,41 @@ final class MessageCodec {
   }
 
   private static void writeString(ByteBuf out, String s) {
-    byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-    if (bytes.length > 0xFFFF) {
-      throw new IllegalArgumentException("A header name or value exceeds 65535 UTF-8 bytes");
-    }
-    out.writeShort(bytes.length);
-    out.writeBytes(bytes);
+    int lengthAt = out.writerIndex();
+    out.writeShort(0);
+    int written = out.writeCharSequence(s, StandardCharsets.UTF_8);
+    out.setShort(lengthAt, written);
   }
 
+  /** Reads a headers entry; its size is checked first, so a peer cannot make it expand. */
   private static Map<String, String> readHeaders(ByteBuf content) {
+    if (content.readableBytes() < 8) {
+      throw new InvalidRequestException("Headers entry is shorter than its 8-byte Lamport time");
+    }
+    // Each header costs 4 bytes of lengths on top of its text.
+    if (content.readableBytes() - 8 > Message.MAX_HEADERS_SIZE * 2) {
+      throw new InvalidRequestException(
+          "Headers entry of " + content.readableBytes() + " bytes exceeds the header limit");
+    }
     ByteBuf in = content.duplicate();
     in.skipBytes(8);
     if (!in.isReadable()) {
       return Map.of();
     }
     Map<String, String> headers = new LinkedHashMap<>();
+    int textBytes = 0;
     while (in.isReadable()) {
+      textBytes += in.getUnsignedShort(in.readerIndex());
       String name = readString(in);
+      if (name.isEmpty()) {
+        throw new InvalidRequestException("A header has an empty name");
+      }
+      textBytes += in.getUnsignedShort(in.readerIndex());
       headers.put(name, readString(in));
+    }
+    if (textBytes > Message.MAX_HEADERS_SIZE) { // as Message.create would refuse
+      throw new InvalidRequestException(
+          "Headers take " + textBytes + " bytes, more than the " + Message.MAX_HEADERS_SIZE + "-byte limit");
     }
     return headers;
   }

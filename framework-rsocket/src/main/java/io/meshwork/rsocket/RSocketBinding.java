@@ -108,7 +108,8 @@ final class RSocketBinding implements TransportBinding {
     }
     track(sendingSocket);
     InboundRSocket inbound =
-        InboundRSocket.accepted(responder, codec, composite, peer == null ? null : peer.id());
+        InboundRSocket.accepted(
+            responder, codec, local, composite, peer == null ? null : peer.id());
     if (peer == null) {
       log.debug("Node {} accepted a plain RSocket client", local.id());
       return Mono.just(inbound);
@@ -138,7 +139,7 @@ final class RSocketBinding implements TransportBinding {
                 new UnreachableException("Node " + local.id() + " is shut down", null));
           }
           Sinks.One<PeerInfo> hello = Sinks.one();
-          InboundRSocket inbound = InboundRSocket.dialled(responder, codec, hello);
+          InboundRSocket inbound = InboundRSocket.dialled(responder, codec, local, hello);
           TcpClient tcp =
               TcpClient.create()
                   .host(remote.host())
@@ -157,11 +158,21 @@ final class RSocketBinding implements TransportBinding {
               .flatMap(
                   rsocket -> {
                     track(rsocket);
-                    return hello
-                        .asMono()
+                    // The peer's hello, unless the connection closes first (a refused SETUP).
+                    Mono<PeerInfo> closedFirst =
+                        rsocket
+                            .onClose()
+                            .then(
+                                Mono.error(
+                                    () ->
+                                        new UnreachableException(
+                                            remote + " closed the connection during the handshake",
+                                            null)));
+                    return Mono.firstWithSignal(hello.asMono(), closedFirst)
                         .timeout(settings.setupTimeout())
                         .map(peer -> (Connection) new RSocketConnection(rsocket, peer, codec))
-                        .doOnError(e -> rsocket.dispose());
+                        .doOnError(e -> rsocket.dispose())
+                        .doOnCancel(rsocket::dispose);
                   })
               .onErrorMap(
                   e ->
@@ -171,11 +182,12 @@ final class RSocketBinding implements TransportBinding {
   }
 
   private void track(RSocket rsocket) {
-    if (disposed) {
+    connections.add(rsocket);
+    if (disposed) { // raced with dispose(), which may have missed it
+      connections.remove(rsocket);
       rsocket.dispose();
       return;
     }
-    connections.add(rsocket);
     // The watch ends with the connection and then leaves the composite, so neither grows.
     Disposable.Swap watch = Disposables.swap();
     watches.add(watch);

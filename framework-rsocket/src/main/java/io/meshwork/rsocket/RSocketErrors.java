@@ -46,7 +46,9 @@ final class RSocketErrors {
       if (code == ErrorFrameCodec.CONNECTION_ERROR || code == ErrorFrameCodec.CONNECTION_CLOSE) {
         return closed(route, peer, error);
       }
-      if (code == ErrorFrameCodec.CANCELED && message.contains("payload size exceeded")) {
+      // rsocket-java's reassembly limit: "Failed to reassemble payload. Cause: Reassembled
+      // payload size went out of allowed N bytes" (a CANCELED frame from the responder).
+      if (code == ErrorFrameCodec.CANCELED && message.contains("Reassembled payload size")) {
         return new PayloadTooLargeException(
             -1, -1, "Node " + peer + " refused the payload on route '" + route + "': " + message);
       }
@@ -54,6 +56,12 @@ final class RSocketErrors {
     }
     if (error instanceof ClosedChannelException) {
       return closed(route, peer, error);
+    }
+    if (error instanceof IllegalStateException
+        && String.valueOf(error.getMessage()).contains("Reassembled payload size")) {
+      // the same limit hit by a reply on our side
+      return new PayloadTooLargeException(
+          -1, -1, "A reply from node " + peer + " on route '" + route + "' was too large: " + error.getMessage());
     }
     return error;
   }

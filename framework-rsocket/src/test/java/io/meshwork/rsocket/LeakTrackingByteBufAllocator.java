@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import java.time.Duration;
 import java.util.List;
@@ -38,11 +39,21 @@ public final class LeakTrackingByteBufAllocator extends AbstractByteBufAllocator
   }
 
   @Override
+  public CompositeByteBuf compositeHeapBuffer(int maxNumComponents) {
+    return track(super.compositeHeapBuffer(maxNumComponents));
+  }
+
+  @Override
+  public CompositeByteBuf compositeDirectBuffer(int maxNumComponents) {
+    return track(super.compositeDirectBuffer(maxNumComponents));
+  }
+
+  @Override
   public boolean isDirectBufferPooled() {
     return false;
   }
 
-  private ByteBuf track(ByteBuf buf) {
+  private <B extends ByteBuf> B track(B buf) {
     tracked.add(buf);
     return buf;
   }

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.meshwork.Message;
 import io.meshwork.NodeId;
 import io.meshwork.error.InvalidRequestException;
+import io.meshwork.error.PayloadTooLargeException;
+import io.netty.buffer.CompositeByteBuf;
+import io.rsocket.metadata.CompositeMetadataCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.rsocket.Payload;
@@ -20,6 +23,7 @@ class MessageCodecTest {
 
   private final LeakTrackingByteBufAllocator allocator = new LeakTrackingByteBufAllocator();
   private final MessageCodec codec = new MessageCodec(allocator);
+  private static final int LIMIT = 1024;
   private final NodeId peer = NodeId.of("peer");
 
   @AfterEach
@@ -43,7 +47,7 @@ class MessageCodecTest {
   void requestRoundTrip() {
     Message m = Message.of("orders.create", "{\"id\":1}").withHeader("trace", "t-1").withHeader("ü", "ö").stamped(null, 42);
     Payload received = overTheWire(codec.request(m));
-    Message decoded = codec.decodeRequest(received, true, peer);
+    Message decoded = codec.decodeRequest(received, true, peer, LIMIT, "self");
     assertThat(received.refCnt()).isZero();
     assertThat(decoded.route()).isEqualTo("orders.create");
     assertThat(decoded.payloadAsString()).isEqualTo("{\"id\":1}");
@@ -69,7 +73,7 @@ class MessageCodecTest {
     Payload bad =
         ByteBufPayload.create(
             allocator.buffer().writeByte(1), allocator.buffer().writeBytes(new byte[] {(byte) 0xFE, 0, 0, 9}));
-    assertThatThrownBy(() -> codec.decodeRequest(bad, true, peer))
+    assertThatThrownBy(() -> codec.decodeRequest(bad, true, peer, LIMIT, "self"))
         .isInstanceOf(InvalidRequestException.class)
         .hasMessageContaining("Malformed");
     assertThat(bad.refCnt()).isZero();
@@ -81,7 +85,7 @@ class MessageCodecTest {
     Message headersOnly = Message.of("r", "x").withHeader("a", "b");
     Payload sent = codec.following(headersOnly, true); // headers entry, no routing entry
     Payload received = overTheWire(sent);
-    assertThatThrownBy(() -> codec.decodeRequest(received, true, peer))
+    assertThatThrownBy(() -> codec.decodeRequest(received, true, peer, LIMIT, "self"))
         .isInstanceOf(InvalidRequestException.class)
         .hasMessageContaining("message/x.rsocket.routing.v0");
     assertThat(received.refCnt()).isZero();
@@ -92,8 +96,55 @@ class MessageCodecTest {
   void bareRouting() {
     ByteBuf routing = allocator.buffer().writeByte(4).writeBytes("echo".getBytes());
     Payload p = ByteBufPayload.create(Unpooled.wrappedBuffer(new byte[] {7}), routing);
-    Message m = codec.decodeRequest(p, false, null);
+    Message m = codec.decodeRequest(p, false, null, LIMIT, "self");
     assertThat(m.route()).isEqualTo("echo");
     assertThat(m.payloadBytes()).containsExactly(7);
+  }
+
+  @Test
+  @DisplayName("data over the limit is refused before it is copied, and the payload is released")
+  void oversizeRefusedBeforeCopy() {
+    Payload received = overTheWire(codec.request(Message.of("echo", new byte[LIMIT + 1])));
+    assertThatThrownBy(() -> codec.decodeRequest(received, true, peer, LIMIT, "self"))
+        .isInstanceOf(PayloadTooLargeException.class)
+        .hasMessageContaining("1025")
+        .hasMessageContaining("1024");
+    assertThat(received.refCnt()).isZero();
+  }
+
+  @Test
+  @DisplayName("a forged headers entry over the header limit, or with an empty name, is invalid")
+  void forgedHeaders() {
+    for (ByteBuf content :
+        new ByteBuf[] {
+          allocator.buffer().writeLong(0).writeShort(0).writeShort(1).writeByte('v'), // empty name
+          oversizeHeaders()
+        }) {
+      CompositeByteBuf metadata = allocator.compositeBuffer();
+      metadata.addComponent(true, Unpooled.wrappedBuffer(routeEntry()));
+      CompositeMetadataCodec.encodeAndAddMetadata(
+          metadata, allocator, MessageCodec.HEADERS_MIME, content);
+      Payload p = ByteBufPayload.create(allocator.buffer().writeByte(1), metadata);
+      assertThatThrownBy(() -> codec.decodeRequest(p, true, peer, LIMIT, "self"))
+          .isInstanceOf(InvalidRequestException.class);
+      assertThat(p.refCnt()).isZero();
+    }
+  }
+
+  private ByteBuf oversizeHeaders() {
+    ByteBuf b = allocator.buffer().writeLong(0);
+    byte[] value = new byte[Message.MAX_HEADERS_SIZE];
+    java.util.Arrays.fill(value, (byte) 'v');
+    b.writeShort(1).writeByte('k').writeShort(value.length).writeBytes(value);
+    return b;
+  }
+
+  private byte[] routeEntry() {
+    Payload p = codec.request(Message.of("echo"));
+    ByteBuf md = p.metadata();
+    byte[] bytes = new byte[md.readableBytes()];
+    md.getBytes(md.readerIndex(), bytes);
+    p.release();
+    return bytes;
   }
 }

@@ -131,16 +131,24 @@ public abstract class TransportContract {
   /** Messages of the {@code count-in} channel's inbound side that the client produced. */
   protected final AtomicLong channelProduced = new AtomicLong();
 
+  /** Requests the {@code counted} route served, counted on the serving side. */
+  protected final AtomicInteger served = new AtomicInteger();
+
   /**
-   * The routes every test node serves: {@code echo}, {@code whoami}, {@code header}, {@code
-   * boom}, {@code fail}, {@code ticks}, {@code count}, {@code broken-stream}, {@code news},
-   * {@code upper}, {@code take-5}.
+   * The routes every test node serves: {@code echo}, {@code counted}, {@code never}, {@code
+   * whoami}, {@code header}, {@code boom}, {@code fail}, {@code ticks}, {@code count}, {@code
+   * broken-stream}, {@code news}, {@code upper}, {@code take-5}.
    *
    * @param b the builder
    * @return the builder
    */
   protected NodeBuilder serving(NodeBuilder b) {
     return b.route("echo", Handlers.requestResponse(m -> Mono.just(m.reply(m.payload()))))
+        .route(
+            "counted",
+            Handlers.requestResponse(
+                m -> Mono.fromSupplier(() -> m.reply(Integer.toString(served.incrementAndGet())))))
+        .route("never", (io.meshwork.FireAndForgetHandler) m -> Mono.never())
         .route(
             "whoami",
             Handlers.requestResponse(
@@ -283,14 +291,31 @@ public abstract class TransportContract {
     void verbsAreCold() {
       Node server = startNode();
       Node client = startNode();
-      AtomicInteger served = new AtomicInteger();
-      Mono<Message> call =
-          client
-              .request(Target.address(server.address()), Message.of("echo", "x"))
-              .doOnNext(r -> served.incrementAndGet());
-      assertThat(served).hasValue(0);
-      StepVerifier.create(call.repeat(2)).expectNextCount(3).verifyComplete();
+      Target t = Target.address(server.address());
+      Mono<Message> call = client.request(t, Message.of("counted"));
+      Flux<Message> stream = client.stream(t, Message.of("ticks"));
+      Flux<Message> channel = client.channel(t, Flux.just(Message.of("upper", "x")));
+      StepVerifier.create(client.request(t, Message.of("echo"))).expectNextCount(1).verifyComplete();
+      assertThat(served).as("served before any subscription").hasValue(0);
+      StepVerifier.create(call.repeat(2).map(Message::payloadAsString))
+          .expectNext("1", "2", "3")
+          .verifyComplete();
       assertThat(served).hasValue(3);
+      StepVerifier.create(stream.take(2).repeat(1)).expectNextCount(4).verifyComplete();
+      StepVerifier.create(channel.repeat(1)).expectNextCount(2).verifyComplete();
+    }
+
+    @Test
+    @DisplayName("fire-and-forget completes without waiting for the remote handler")
+    void fireAndForgetDoesNotWaitForTheHandler() {
+      Node server = startNode();
+      Node client = startNode();
+      StepVerifier.create(client.send(Target.address(server.address()), Message.of("never")))
+          .expectComplete()
+          .verify(TIMEOUT);
+      StepVerifier.create(client.send(Target.member(client.id()), Message.of("never")))
+          .expectComplete()
+          .verify(TIMEOUT);
     }
 
     @Test
@@ -318,6 +343,7 @@ public abstract class TransportContract {
       StepVerifier.create(client.stream(Target.address(server.address()), Message.of("count")), 0)
           .thenRequest(10)
           .expectNextCount(10)
+          .thenAwait(Duration.ofMillis(100)) // room for an over-eager producer to run ahead
           .then(() -> assertThat(produced.get()).isBetween(10L, 10L + PREFETCH_BOUND))
           .thenCancel()
           .verify(TIMEOUT);
@@ -503,6 +529,62 @@ public abstract class TransportContract {
       Node client = startNode();
       StepVerifier.create(client.request(Target.address(unusedAddress()), Message.of("echo")))
           .expectError(UnreachableException.class)
+          .verify(TIMEOUT);
+    }
+
+    @Test
+    @DisplayName("each retry after a failed dial dials again (no cached failure)")
+    void retriesRedial() {
+      DialCountingTransport counting = new DialCountingTransport(sharedTransport());
+      Node client = startNode(b -> b.transport(counting));
+      StepVerifier.create(
+              client
+                  .request(Target.address(unusedAddress()), Message.of("echo"))
+                  .retryWhen(
+                      reactor.util.retry.Retry.max(3)
+                          .filter(io.meshwork.error.Retryable::isRetryable)
+                          .onRetryExhaustedThrow((spec, signal) -> signal.failure())))
+          .expectError(UnreachableException.class)
+          .verify(TIMEOUT);
+      assertThat(counting.dials).hasValue(4);
+    }
+
+    @Test
+    @DisplayName("a member id whose address now answers as another node fails as unreachable")
+    void memberReplacedAtItsAddress() {
+      Address fixed = unusedAddress();
+      Node first = startNode(b -> b.id("first").bind(fixed));
+      Node client = startNode(b -> b.seeds(List.of(fixed)));
+      StepVerifier.create(client.request(Target.member(first.id()), Message.of("echo")))
+          .expectNextCount(1)
+          .verifyComplete();
+      first.shutdown().block(TIMEOUT);
+      startNode(b -> b.id("second").bind(fixed));
+      StepVerifier.create(
+              client
+                  .request(Target.member(first.id()), Message.of("echo"))
+                  // the old connection may still be closing: retry until it is gone
+                  .retryWhen(
+                      reactor.util.retry.Retry.fixedDelay(50, Duration.ofMillis(100))
+                          .filter(e -> e instanceof io.meshwork.error.ConnectionClosedException)))
+          .expectErrorSatisfies(
+              e ->
+                  assertThat(e)
+                      .isInstanceOf(UnreachableException.class)
+                      .hasMessageContaining("first")
+                      .hasMessageContaining("second"))
+          .verify(TIMEOUT);
+    }
+
+    @Test
+    @DisplayName("a stream in flight when the server shuts down fails with ConnectionClosedException")
+    void shutdownMidStream() {
+      Node server = startNode();
+      Node client = startNode();
+      StepVerifier.create(client.stream(Target.address(server.address()), Message.of("count")), 1)
+          .expectNextCount(1)
+          .then(() -> server.shutdown().subscribe())
+          .expectError(io.meshwork.error.ConnectionClosedException.class)
           .verify(TIMEOUT);
     }
 

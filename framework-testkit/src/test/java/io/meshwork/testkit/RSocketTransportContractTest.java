@@ -52,7 +52,7 @@ class RSocketTransportContractTest extends TransportContract {
   }
 
   @Test
-  @DisplayName("a payload of exactly the default 16 MiB limit crosses in fragments; one byte more is refused")
+  @DisplayName("a payload of exactly the default 16 MiB limit crosses in fragments; one byte more is refused before it is sent")
   void defaultLimitWithFragmentation() {
     Node server = startNode();
     Node client = startNode();

@@ -8,6 +8,8 @@ import io.meshwork.transport.Responder;
 import io.meshwork.transport.TransportBinding;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
@@ -19,6 +21,7 @@ final class InMemoryBinding implements TransportBinding {
   private final Responder responder;
   private final Set<InMemoryConnection> connections = ConcurrentHashMap.newKeySet();
   private final Sinks.Empty<Void> closed = Sinks.empty();
+  private final Disposable.Composite detached = Disposables.composite();
   private volatile boolean disposed;
 
   InMemoryBinding(InMemoryTransport network, PeerInfo local, Responder responder) {
@@ -34,6 +37,17 @@ final class InMemoryBinding implements TransportBinding {
 
   Responder responder() {
     return responder;
+  }
+
+  /**
+   * Runs a fire-and-forget handler apart from its sender, as a wire would; it is cancelled if
+   * this binding is disposed first.
+   */
+  void runDetached(Mono<Void> handling) {
+    // The subscription leaves the composite when it ends, so neither grows.
+    Disposable.Swap slot = Disposables.swap();
+    detached.add(slot);
+    slot.update(handling.doFinally(s -> detached.remove(slot)).subscribe(null, e -> {}));
   }
 
   @Override
@@ -58,6 +72,11 @@ final class InMemoryBinding implements TransportBinding {
           InMemoryConnection inbound = new InMemoryConnection(server, this, link);
           this.connections.add(outbound);
           server.connections.add(inbound);
+          if (disposed || server.disposed) { // raced with a dispose: it may have missed these
+            link.close();
+            return Mono.error(
+                new UnreachableException("Connection to " + remote + " closed while opening", null));
+          }
           server.responder.onConnection(inbound);
           return Mono.just(outbound);
         });
@@ -75,6 +94,7 @@ final class InMemoryBinding implements TransportBinding {
     }
     disposed = true;
     network.unbind(this);
+    detached.dispose();
     for (InMemoryConnection c : connections) {
       c.dispose();
     }

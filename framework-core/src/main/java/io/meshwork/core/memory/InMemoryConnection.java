@@ -6,14 +6,17 @@ import io.meshwork.error.MeshworkException;
 import io.meshwork.transport.Connection;
 import io.meshwork.transport.PeerInfo;
 import io.meshwork.transport.WireErrors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
  * One direction of an in-memory connection: calls made by {@code from}'s node, served by {@code
- * to}'s responder. Both directions share one {@link InMemoryLink}. Errors cross it as they would cross a
- * wire: reduced to code and message, then decoded with this call's route and peer.
+ * to}'s responder. Both directions share one {@link InMemoryLink}. It behaves as the wire does:
+ * errors are reduced to code and message, then decoded with this call's route and peer;
+ * fire-and-forget completes once "written", without waiting for the handler; a call in flight
+ * when the link closes fails with {@link ConnectionClosedException}.
  */
 final class InMemoryConnection implements Connection {
 
@@ -35,43 +38,45 @@ final class InMemoryConnection implements Connection {
   @Override
   public Mono<Void> fireAndForget(Message message) {
     return Mono.defer(
-        () ->
-            isDisposed()
-                ? Mono.error(closedError(message))
-                : to.responder().fireAndForget(inbound(message)).onErrorResume(e -> Mono.empty()));
+        () -> {
+          if (isDisposed()) {
+            return Mono.error(closedError(message.route()));
+          }
+          to.runDetached(to.responder().fireAndForget(inbound(message)));
+          return Mono.empty();
+        });
   }
 
   @Override
   public Mono<Message> requestResponse(Message message) {
-    return Mono.defer(
-        () ->
-            isDisposed()
-                ? Mono.error(closedError(message))
-                : to.responder()
-                    .requestResponse(inbound(message))
-                    .map(reply -> reply(message, reply))
-                    .onErrorMap(e -> retype(message, e)));
+    String route = message.route();
+    return guarded(
+            Flux.defer(
+                () ->
+                    to.responder()
+                        .requestResponse(inbound(message))
+                        .map(reply -> reply(route, reply))
+                        .flux()),
+            route)
+        .next();
   }
 
   @Override
   public Flux<Message> requestStream(Message message) {
-    return Flux.defer(
-        () ->
-            isDisposed()
-                ? Flux.error(closedError(message))
-                : to.responder()
+    String route = message.route();
+    return guarded(
+        Flux.defer(
+            () ->
+                to.responder()
                     .requestStream(inbound(message))
-                    .map(reply -> reply(message, reply))
-                    .onErrorMap(e -> retype(message, e)));
+                    .map(reply -> reply(route, reply))),
+        route);
   }
 
   @Override
   public Flux<Message> requestChannel(Publisher<Message> messages) {
     return Flux.defer(
         () -> {
-          if (isDisposed()) {
-            return Flux.error(new ConnectionClosedException(describe("channel"), null));
-          }
           String[] route = new String[1];
           Flux<Message> outbound =
               Flux.from(messages)
@@ -83,17 +88,28 @@ final class InMemoryConnection implements Connection {
                         return Message.create(
                             route[0], m.payload(), m.headers(), from.local().id(), m.lamportTime());
                       });
-          return to.responder()
-              .requestChannel(outbound)
-              .map(
-                  reply ->
-                      Message.create(
-                          route[0] == null ? reply.route() : route[0],
-                          reply.payload(),
-                          reply.headers(),
-                          to.local().id(),
-                          reply.lamportTime()))
-              .onErrorMap(e -> retype(route[0] == null ? "" : route[0], e));
+          return guarded(
+              to.responder()
+                  .requestChannel(outbound)
+                  .map(reply -> reply(route[0] == null ? reply.route() : route[0], reply)),
+              route[0] == null ? "<channel>" : route[0]);
+        });
+  }
+
+  /**
+   * Retypes errors as the wire would, and cuts the call with {@link ConnectionClosedException}
+   * if the link closes first. Adds no prefetch: demand passes straight through.
+   */
+  private Flux<Message> guarded(Flux<Message> call, String route) {
+    return Flux.defer(
+        () -> {
+          if (isDisposed()) {
+            return Flux.error(closedError(route));
+          }
+          AtomicBoolean cut = new AtomicBoolean();
+          return call.onErrorMap(e -> retype(route, e))
+              .takeUntilOther(link.onClose().then(Mono.fromRunnable(() -> cut.set(true))).thenReturn(Boolean.TRUE))
+              .concatWith(Mono.defer(() -> cut.get() ? Mono.error(closedError(route)) : Mono.empty()));
         });
   }
 
@@ -101,31 +117,25 @@ final class InMemoryConnection implements Connection {
     return m.stamped(from.local().id(), m.lamportTime());
   }
 
-  private Message reply(Message request, Message reply) {
+  private Message reply(String route, Message reply) {
     return Message.create(
-        request.route(), reply.payload(), reply.headers(), to.local().id(), reply.lamportTime());
-  }
-
-  private MeshworkException retype(Message request, Throwable e) {
-    return retype(request.route(), e);
+        route, reply.payload(), reply.headers(), to.local().id(), reply.lamportTime());
   }
 
   private MeshworkException retype(String route, Throwable e) {
     return WireErrors.decode(WireErrors.code(e), WireErrors.message(e), route, to.local().id());
   }
 
-  private ConnectionClosedException closedError(Message m) {
-    return new ConnectionClosedException(describe("route '" + m.route() + "'"), null);
-  }
-
-  private String describe(String what) {
-    return "In-memory connection from "
-        + from.local().id()
-        + " to "
-        + to.local().id()
-        + " is closed; "
-        + what
-        + " was not sent";
+  private ConnectionClosedException closedError(String route) {
+    return new ConnectionClosedException(
+        "In-memory connection from "
+            + from.local().id()
+            + " to "
+            + to.local().id()
+            + " closed during a call to route '"
+            + route
+            + "'",
+        null);
   }
 
   @Override

@@ -1,0 +1,93 @@
+package io.meshwork.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.meshwork.Handlers;
+import io.meshwork.Message;
+import io.meshwork.NodeId;
+import io.meshwork.RequestResponseHandler;
+import io.meshwork.error.HandlerException;
+import io.meshwork.error.InvalidRequestException;
+import io.meshwork.error.NoSuchRouteException;
+import io.meshwork.error.PayloadTooLargeException;
+import io.meshwork.spi.Route;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+@DisplayName("The router turns every failure into a typed error")
+class RouterTest {
+
+  private static final int LIMIT = 100;
+
+  private final Router router =
+      new Router(
+          NodeId.of("self"),
+          new RouteTable(
+              List.of(
+                  new Route("echo", Handlers.requestResponse(m -> Mono.just(m.reply(m.payload())))),
+                  new Route("null", (RequestResponseHandler) m -> null),
+                  new Route("upper", Handlers.channel(in -> in.map(m -> m.reply("ok")))))),
+          LIMIT,
+          c -> {});
+
+  @Test
+  @DisplayName("a request over the limit is refused without running the handler")
+  void oversizeRequest() {
+    StepVerifier.create(router.requestResponse(Message.of("echo", new byte[LIMIT + 1])))
+        .expectErrorSatisfies(
+            e -> {
+              assertThat(e).isInstanceOf(PayloadTooLargeException.class);
+              assertThat(((PayloadTooLargeException) e).size()).isEqualTo(LIMIT + 1);
+            })
+        .verify();
+  }
+
+  @Test
+  @DisplayName("an oversize later message of a channel is refused as such, not as a handler failure")
+  void oversizeChannelMessage() {
+    Flux<Message> in = Flux.just(Message.of("upper", "a"), Message.of("upper", new byte[LIMIT + 1]));
+    StepVerifier.create(router.requestChannel(in))
+        .expectNextCount(1)
+        .expectError(PayloadTooLargeException.class)
+        .verify();
+  }
+
+  @Test
+  @DisplayName("an error on a channel's inbound side passes through untouched")
+  void inboundChannelErrorPassesThrough() {
+    Flux<Message> in =
+        Flux.just(Message.of("upper", "a"))
+            .concatWith(Flux.error(new InvalidRequestException("bad frame")));
+    StepVerifier.create(router.requestChannel(in))
+        .expectNextCount(1)
+        .expectErrorSatisfies(
+            e -> assertThat(e).isInstanceOf(InvalidRequestException.class).hasMessage("bad frame"))
+        .verify();
+  }
+
+  @Test
+  @DisplayName("a handler that returns null fails as a handler failure")
+  void nullPublisher() {
+    StepVerifier.create(router.requestResponse(Message.of("null")))
+        .expectErrorSatisfies(
+            e -> {
+              assertThat(e).isInstanceOf(HandlerException.class);
+              assertThat(((HandlerException) e).errorType())
+                  .isEqualTo(NullPointerException.class.getName());
+            })
+        .verify();
+  }
+
+  @Test
+  @DisplayName("an unknown channel route fails typed; an unknown fire-and-forget route is dropped")
+  void unknownRoutes() {
+    StepVerifier.create(router.requestChannel(Flux.just(Message.of("nope"))))
+        .expectError(NoSuchRouteException.class)
+        .verify();
+    StepVerifier.create(router.fireAndForget(Message.of("nope"))).verifyComplete();
+  }
+}
