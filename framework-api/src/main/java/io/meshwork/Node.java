@@ -75,6 +75,13 @@ public interface Node {
   Mono<Void> onClose();
 
   /**
+   * The defaults this node's verbs use when given no {@link CallOptions}.
+   *
+   * @return the node's call options
+   */
+  CallOptions callOptions();
+
+  /**
    * Fire-and-forget: at-most-once, the outcome is not reported.
    *
    * @param target whom to send to
@@ -84,7 +91,7 @@ public interface Node {
   Mono<Void> send(Target target, Message message);
 
   /**
-   * Request-response.
+   * Request-response, with the node's {@link #callOptions()}.
    *
    * @param target whom to ask
    * @param message the request
@@ -110,4 +117,47 @@ public interface Node {
    * @return what comes back
    */
   Flux<Message> channel(Target target, Publisher<Message> messages);
+
+  /**
+   * Fire-and-forget with options; only failures to connect are retried (nothing was sent).
+   *
+   * @param target whom to send to
+   * @param message the message
+   * @param options timeout and retries for this call
+   * @return completion once written
+   */
+  Mono<Void> send(Target target, Message message, CallOptions options);
+
+  /**
+   * Request-response with options.
+   *
+   * @param target whom to ask
+   * @param message the request
+   * @param options timeout, retries and idempotence for this call
+   * @return the reply
+   */
+  Mono<Message> request(Target target, Message message, CallOptions options);
+
+  /**
+   * Request-stream with options: the timeout bounds the wait for the first element, and retries
+   * happen only before it.
+   *
+   * @param target whom to ask
+   * @param message the request
+   * @param options timeout, retries and idempotence for this call
+   * @return the stream
+   */
+  Flux<Message> stream(Target target, Message message, CallOptions options);
+
+  /**
+   * Request-channel with options: the timeout bounds the wait for the first element; a channel
+   * is retried only when no connection could be made, since {@code messages} is not subscribed
+   * again.
+   *
+   * @param target whom to talk to
+   * @param messages what to send
+   * @param options timeout and retries for this call
+   * @return what comes back
+   */
+  Flux<Message> channel(Target target, Publisher<Message> messages, CallOptions options);
 }

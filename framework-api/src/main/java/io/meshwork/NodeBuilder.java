@@ -47,6 +47,7 @@ public final class NodeBuilder {
   private final List<Route> routes = new ArrayList<>();
   private Environment environment = Environment.system();
   private int maxInboundPayloadSize = DEFAULT_MAX_INBOUND_PAYLOAD_SIZE;
+  private CallOptions callOptions = CallOptions.defaults();
 
   NodeBuilder() {}
 
@@ -170,6 +171,18 @@ public final class NodeBuilder {
   }
 
   /**
+   * The defaults for this node's outgoing calls: timeout, retries, idempotence. Default: {@link
+   * CallOptions#defaults()}.
+   *
+   * @param defaults the options every verb without its own uses
+   * @return this builder
+   */
+  public NodeBuilder callOptions(CallOptions defaults) {
+    this.callOptions = Objects.requireNonNull(defaults, "defaults");
+    return this;
+  }
+
+  /**
    * Validates the options and creates the node, not yet started.
    *
    * @return the node
@@ -217,7 +230,14 @@ public final class NodeBuilder {
     NodeId nodeId = id != null ? id : NodeId.random(environment.random());
     return engine.create(
         new NodeOptions(
-            nodeId, bindAddress, seeds, transport, routes, environment, maxInboundPayloadSize));
+            nodeId,
+            bindAddress,
+            seeds,
+            transport,
+            routes,
+            environment,
+            maxInboundPayloadSize,
+            callOptions));
   }
 
   /**

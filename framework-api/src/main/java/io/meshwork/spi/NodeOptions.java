@@ -1,6 +1,7 @@
 package io.meshwork.spi;
 
 import io.meshwork.Address;
+import io.meshwork.CallOptions;
 import io.meshwork.Environment;
 import io.meshwork.NodeId;
 import io.meshwork.transport.Transport;
@@ -16,6 +17,7 @@ import java.util.List;
  * @param routes the handlers, in registration order
  * @param environment time, randomness and scheduling
  * @param maxInboundPayloadSize the largest payload accepted, in bytes
+ * @param callOptions the defaults for outgoing calls
  */
 public record NodeOptions(
     NodeId id,
@@ -24,7 +26,8 @@ public record NodeOptions(
     Transport transport,
     List<Route> routes,
     Environment environment,
-    int maxInboundPayloadSize) {
+    int maxInboundPayloadSize,
+    CallOptions callOptions) {
 
   /** Copies the lists. */
   public NodeOptions {

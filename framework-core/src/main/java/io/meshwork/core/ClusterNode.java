@@ -1,11 +1,14 @@
 package io.meshwork.core;
 
 import io.meshwork.Address;
+import io.meshwork.CallOptions;
 import io.meshwork.Message;
 import io.meshwork.Node;
 import io.meshwork.NodeId;
 import io.meshwork.Target;
 import io.meshwork.error.PayloadTooLargeException;
+import io.meshwork.core.resilience.CallPolicy;
+import io.meshwork.core.resilience.RetryRules;
 import io.meshwork.spi.NodeOptions;
 import io.meshwork.transport.Connection;
 import io.meshwork.transport.PeerInfo;
@@ -39,6 +42,7 @@ final class ClusterNode implements Node {
   private final NodeOptions options;
   private final NodeId id;
   private final Router router;
+  private final CallPolicy policy;
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
   private final Sinks.Empty<Void> closed = Sinks.empty();
   private final Disposable.Composite detached = Disposables.composite();
@@ -49,6 +53,7 @@ final class ClusterNode implements Node {
     this.options = options;
     this.id = options.id();
     this.peers = new PeerConnections(id);
+    this.policy = new CallPolicy(id, options.environment(), () -> {});
     this.router =
         new Router(
             id,
@@ -151,12 +156,44 @@ final class ClusterNode implements Node {
   }
 
   @Override
+  public CallOptions callOptions() {
+    return options.callOptions();
+  }
+
+  @Override
   public Mono<Void> send(Target target, Message message) {
-    return Mono.defer(
-        () ->
-            isSelf(target)
-                ? sendToSelf(message)
-                : connection(target).flatMap(c -> checked(c, message, c.fireAndForget(message))));
+    return send(target, message, options.callOptions());
+  }
+
+  @Override
+  public Mono<Message> request(Target target, Message message) {
+    return request(target, message, options.callOptions());
+  }
+
+  @Override
+  public Flux<Message> stream(Target target, Message message) {
+    return stream(target, message, options.callOptions());
+  }
+
+  @Override
+  public Flux<Message> channel(Target target, Publisher<Message> messages) {
+    return channel(target, messages, options.callOptions());
+  }
+
+  @Override
+  public Mono<Void> send(Target target, Message message, CallOptions call) {
+    Mono<Void> attempt =
+        Mono.defer(
+            () ->
+                isSelf(target)
+                    ? sendToSelf(message)
+                    : connection(target)
+                        .flatMap(c -> checked(c, message, c.fireAndForget(message))));
+    return policy.mono(
+        attempt,
+        call,
+        RetryRules::nothingWasSent,
+        () -> "fire-and-forget to route '" + message.route() + "' at " + target);
   }
 
   /** As over a wire: the send completes at once, the handler runs apart (until shutdown). */
@@ -174,52 +211,69 @@ final class ClusterNode implements Node {
   }
 
   @Override
-  public Mono<Message> request(Target target, Message message) {
-    return Mono.defer(
-        () ->
-            isSelf(target)
-                ? router.requestResponse(message.stamped(id, message.lamportTime()))
-                : connection(target)
-                    .flatMap(c -> checked(c, message, c.requestResponse(message))));
+  public Mono<Message> request(Target target, Message message, CallOptions call) {
+    Mono<Message> attempt =
+        Mono.defer(
+            () ->
+                isSelf(target)
+                    ? router.requestResponse(message.stamped(id, message.lamportTime()))
+                    : connection(target)
+                        .flatMap(c -> checked(c, message, c.requestResponse(message))));
+    boolean idempotent = call.idempotent();
+    return policy.mono(
+        attempt,
+        call,
+        e -> RetryRules.mayRetry(e, idempotent),
+        () -> "request to route '" + message.route() + "' at " + target);
   }
 
   @Override
-  public Flux<Message> stream(Target target, Message message) {
-    return Flux.defer(
-        () ->
-            isSelf(target)
-                ? router.requestStream(message.stamped(id, message.lamportTime()))
-                : connection(target)
-                    .flatMapMany(
-                        c -> {
-                          PayloadTooLargeException e = tooLarge(c, message);
-                          return e != null ? Flux.error(e) : c.requestStream(message);
-                        }));
+  public Flux<Message> stream(Target target, Message message, CallOptions call) {
+    Flux<Message> attempt =
+        Flux.defer(
+            () ->
+                isSelf(target)
+                    ? router.requestStream(message.stamped(id, message.lamportTime()))
+                    : connection(target)
+                        .flatMapMany(
+                            c -> {
+                              PayloadTooLargeException e = tooLarge(c, message);
+                              return e != null ? Flux.error(e) : c.requestStream(message);
+                            }));
+    boolean idempotent = call.idempotent();
+    return policy.flux(
+        attempt,
+        call,
+        e -> RetryRules.mayRetry(e, idempotent),
+        () -> "stream from route '" + message.route() + "' at " + target);
   }
 
   @Override
-  public Flux<Message> channel(Target target, Publisher<Message> messages) {
-    return Flux.defer(
-        () -> {
-          if (isSelf(target)) {
-            return router.requestChannel(
-                Flux.from(messages).map(m -> m.stamped(id, m.lamportTime())));
-          }
-          return connection(target)
-              .flatMapMany(
-                  c ->
-                      c.requestChannel(
-                          Flux.from(messages)
-                              .handle(
-                                  (m, sink) -> {
-                                    PayloadTooLargeException e = tooLarge(c, m);
-                                    if (e != null) {
-                                      sink.error(e);
-                                    } else {
-                                      sink.next(m);
-                                    }
-                                  })));
-        });
+  public Flux<Message> channel(Target target, Publisher<Message> messages, CallOptions call) {
+    Flux<Message> attempt =
+        Flux.defer(
+            () -> {
+              if (isSelf(target)) {
+                return router.requestChannel(
+                    Flux.from(messages).map(m -> m.stamped(id, m.lamportTime())));
+              }
+              return connection(target)
+                  .flatMapMany(
+                      c ->
+                          c.requestChannel(
+                              Flux.from(messages)
+                                  .handle(
+                                      (m, sink) -> {
+                                        PayloadTooLargeException e = tooLarge(c, m);
+                                        if (e != null) {
+                                          sink.error(e);
+                                        } else {
+                                          sink.next(m);
+                                        }
+                                      })));
+            });
+    return policy.flux(
+        attempt, call, RetryRules::nothingWasSent, () -> "channel with " + target);
   }
 
   private Mono<Connection> connection(Target target) {

@@ -3,6 +3,8 @@ package io.meshwork.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meshwork.Address;
+import io.meshwork.CallOptions;
+import io.meshwork.RetryPolicy;
 import io.meshwork.Handlers;
 import io.meshwork.Message;
 import io.meshwork.Node;
@@ -96,7 +98,8 @@ public abstract class TransportContract {
   }
 
   /**
-   * Builds and starts a node on this test's transport, with every route of {@link #serving}.
+   * Builds and starts a node on this test's transport, with every route of {@link #serving} and
+   * no retries.
    *
    * @param config more configuration
    * @return the started node
@@ -104,7 +107,13 @@ public abstract class TransportContract {
   protected Node startNode(UnaryOperator<NodeBuilder> config) {
     Node node =
         config
-            .apply(serving(Node.builder().bind(host(), 0).transport(sharedTransport())))
+            .apply(
+                serving(
+                    Node.builder()
+                        .bind(host(), 0)
+                        .transport(sharedTransport())
+                        // the transport's own behaviour, undisguised by retries
+                        .callOptions(CallOptions.defaults().retry(RetryPolicy.none()))))
             .build();
     nodes.add(node);
     return node.start().block(TIMEOUT);
