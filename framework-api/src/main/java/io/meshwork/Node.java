@@ -160,4 +160,40 @@ public interface Node {
    * @return what comes back
    */
   Flux<Message> channel(Target target, Publisher<Message> messages, CallOptions options);
+
+  /**
+   * Fire-and-forget to every member this node knows, itself excluded: one {@link Delivery} per
+   * member, in the order outcomes arrive. A dead or slow member fails only its own delivery, after
+   * at most the call timeout.
+   *
+   * @param message the message
+   * @return one delivery per member
+   */
+  Flux<Delivery> broadcast(Message message);
+
+  /**
+   * A broadcast with options: acknowledged (each member's reply comes back), with this node
+   * included, with other per-member call options.
+   *
+   * @param message the message
+   * @param options how to broadcast
+   * @return one delivery per member
+   */
+  Flux<Delivery> broadcast(Message message, BroadcastOptions options);
+
+  /**
+   * A stream broadcast, for live streams: every message goes to every member over one channel per
+   * member (the first message's route selects the members' {@link RequestChannelHandler}). The
+   * source is consumed as it produces; each member has a buffer of {@code options.buffer()}
+   * messages and gets them as fast as it asks for them. A member that falls further behind is
+   * handled by {@code options.overflow()} — its delivery fails ({@code ERROR}) or it loses the
+   * oldest messages, counted ({@code DROP_OLDEST}) — so the slowest member never slows the others
+   * and never makes this node's memory grow beyond members × buffer. No per-call timeout
+   * applies: a channel lasts as long as the source.
+   *
+   * @param messages the stream
+   * @param options the buffer and overflow policy per member, and whether to include this node
+   * @return one delivery per member, when its channel ends, with the counts sent and dropped
+   */
+  Flux<Delivery> broadcast(Publisher<Message> messages, BroadcastOptions options);
 }

@@ -1,12 +1,15 @@
 package io.meshwork.core;
 
 import io.meshwork.Address;
+import io.meshwork.BroadcastOptions;
 import io.meshwork.CallOptions;
+import io.meshwork.Delivery;
 import io.meshwork.Message;
 import io.meshwork.Node;
 import io.meshwork.NodeId;
 import io.meshwork.Target;
 import io.meshwork.error.PayloadTooLargeException;
+import io.meshwork.core.broadcast.Broadcaster;
 import io.meshwork.core.resilience.CallPolicy;
 import io.meshwork.core.resilience.RetryRules;
 import io.meshwork.spi.NodeOptions;
@@ -43,6 +46,7 @@ final class ClusterNode implements Node {
   private final NodeId id;
   private final Router router;
   private final CallPolicy policy;
+  private final Broadcaster broadcaster;
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
   private final Sinks.Empty<Void> closed = Sinks.empty();
   private final Disposable.Composite detached = Disposables.composite();
@@ -54,6 +58,7 @@ final class ClusterNode implements Node {
     this.id = options.id();
     this.peers = new PeerConnections(id);
     this.policy = new CallPolicy(id, options.environment(), () -> {});
+    this.broadcaster = new Broadcaster(this, peers::members, dropped -> {});
     this.router =
         new Router(
             id,
@@ -274,6 +279,21 @@ final class ClusterNode implements Node {
             });
     return policy.flux(
         attempt, call, RetryRules::nothingWasSent, () -> "channel with " + target);
+  }
+
+  @Override
+  public Flux<Delivery> broadcast(Message message) {
+    return broadcaster.message(message, BroadcastOptions.fireAndForget());
+  }
+
+  @Override
+  public Flux<Delivery> broadcast(Message message, BroadcastOptions broadcast) {
+    return broadcaster.message(message, broadcast);
+  }
+
+  @Override
+  public Flux<Delivery> broadcast(Publisher<Message> messages, BroadcastOptions broadcast) {
+    return broadcaster.stream(messages, broadcast);
   }
 
   private Mono<Connection> connection(Target target) {

@@ -7,6 +7,9 @@ import io.meshwork.error.MeshworkException;
 import io.meshwork.error.UnreachableException;
 import io.meshwork.transport.Connection;
 import io.meshwork.transport.TransportBinding;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -174,6 +177,14 @@ final class PeerConnections {
     if (wasCurrent) {
       log.info("Node {}: connection to {} closed", self, id);
     }
+  }
+
+  /** The members this node knows (connected now or before), sorted by id. */
+  List<NodeId> members() {
+    List<NodeId> ids = new ArrayList<>(addresses.keySet());
+    ids.remove(self);
+    Collections.sort(ids);
+    return ids;
   }
 
   private String known() {

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 /**
  * One direction of an in-memory connection: calls made by {@code from}'s node, served by {@code
@@ -78,8 +79,11 @@ final class InMemoryConnection implements Connection {
     return Flux.defer(
         () -> {
           String[] route = new String[1];
+          // As on the wire: a failing outbound side ends the whole channel with its error.
+          Sinks.Empty<Void> outboundFailed = Sinks.empty();
           Flux<Message> outbound =
               Flux.from(messages)
+                  .doOnError(outboundFailed::tryEmitError)
                   .map(
                       m -> {
                         if (route[0] == null) {
@@ -91,7 +95,8 @@ final class InMemoryConnection implements Connection {
           return guarded(
               to.responder()
                   .requestChannel(outbound)
-                  .map(reply -> reply(route[0] == null ? reply.route() : route[0], reply)),
+                  .map(reply -> reply(route[0] == null ? reply.route() : route[0], reply))
+                  .takeUntilOther(outboundFailed.asMono()),
               route[0] == null ? "<channel>" : route[0]);
         });
   }
