@@ -75,6 +75,15 @@ public interface Node {
   Mono<Void> onClose();
 
   /**
+   * This node's Lamport clock. Every message the node sends carries {@code tick()}, every message
+   * it receives (requests and replies) advances it to {@code max(local, received) + 1}; tick it
+   * yourself for local events you want ordered with them.
+   *
+   * @return the clock
+   */
+  io.meshwork.clock.LamportClock clock();
+
+  /**
    * The defaults this node's verbs use when given no {@link CallOptions}.
    *
    * @return the node's call options

@@ -12,6 +12,7 @@ import io.meshwork.error.PayloadTooLargeException;
 import io.meshwork.core.broadcast.Broadcaster;
 import io.meshwork.core.resilience.CallPolicy;
 import io.meshwork.core.resilience.RetryRules;
+import io.meshwork.clock.LamportClock;
 import io.meshwork.spi.NodeOptions;
 import io.meshwork.transport.Connection;
 import io.meshwork.transport.PeerInfo;
@@ -47,6 +48,7 @@ final class ClusterNode implements Node {
   private final Router router;
   private final CallPolicy policy;
   private final Broadcaster broadcaster;
+  private final LamportClock clock = new LamportClock();
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
   private final Sinks.Empty<Void> closed = Sinks.empty();
   private final Disposable.Composite detached = Disposables.composite();
@@ -64,6 +66,7 @@ final class ClusterNode implements Node {
             id,
             new RouteTable(options.routes()),
             options.maxInboundPayloadSize(),
+            clock,
             this::accepted);
   }
 
@@ -161,6 +164,27 @@ final class ClusterNode implements Node {
   }
 
   @Override
+  public LamportClock clock() {
+    return clock;
+  }
+
+  /** An outgoing message leaves with this node's next Lamport time. */
+  private Message outgoing(Message m) {
+    return m.stamped(m.sender(), clock.tick());
+  }
+
+  /** A call to this node itself: sender and Lamport time set as a transport would. */
+  private Message toSelf(Message m) {
+    return m.stamped(id, clock.tick());
+  }
+
+  /** An incoming reply advances this node's Lamport time. */
+  private Message incoming(Message reply) {
+    clock.receive(reply.lamportTime());
+    return reply;
+  }
+
+  @Override
   public CallOptions callOptions() {
     return options.callOptions();
   }
@@ -191,9 +215,9 @@ final class ClusterNode implements Node {
         Mono.defer(
             () ->
                 isSelf(target)
-                    ? sendToSelf(message)
+                    ? sendToSelf(outgoing(message))
                     : connection(target)
-                        .flatMap(c -> checked(c, message, c.fireAndForget(message))));
+                        .flatMap(c -> checked(c, message, c.fireAndForget(outgoing(message)))));
     return policy.mono(
         attempt,
         call,
@@ -221,9 +245,10 @@ final class ClusterNode implements Node {
         Mono.defer(
             () ->
                 isSelf(target)
-                    ? router.requestResponse(message.stamped(id, message.lamportTime()))
+                    ? router.requestResponse(toSelf(message))
                     : connection(target)
-                        .flatMap(c -> checked(c, message, c.requestResponse(message))));
+                        .flatMap(c -> checked(c, message, c.requestResponse(outgoing(message)))))
+            .map(this::incoming);
     boolean idempotent = call.idempotent();
     return policy.mono(
         attempt,
@@ -238,13 +263,14 @@ final class ClusterNode implements Node {
         Flux.defer(
             () ->
                 isSelf(target)
-                    ? router.requestStream(message.stamped(id, message.lamportTime()))
+                    ? router.requestStream(toSelf(message))
                     : connection(target)
                         .flatMapMany(
                             c -> {
                               PayloadTooLargeException e = tooLarge(c, message);
-                              return e != null ? Flux.error(e) : c.requestStream(message);
-                            }));
+                              return e != null ? Flux.error(e) : c.requestStream(outgoing(message));
+                            }))
+            .map(this::incoming);
     boolean idempotent = call.idempotent();
     return policy.flux(
         attempt,
@@ -259,8 +285,9 @@ final class ClusterNode implements Node {
         Flux.defer(
             () -> {
               if (isSelf(target)) {
-                return router.requestChannel(
-                    Flux.from(messages).map(m -> m.stamped(id, m.lamportTime())));
+                return router
+                    .requestChannel(Flux.from(messages).map(m -> toSelf(m)))
+                    .map(this::incoming);
               }
               return connection(target)
                   .flatMapMany(
@@ -273,9 +300,10 @@ final class ClusterNode implements Node {
                                         if (e != null) {
                                           sink.error(e);
                                         } else {
-                                          sink.next(m);
+                                          sink.next(outgoing(m));
                                         }
-                                      })));
+                                      }))
+                          .map(this::incoming));
             });
     return policy.flux(
         attempt, call, RetryRules::nothingWasSent, () -> "channel with " + target);

@@ -8,6 +8,7 @@ import io.meshwork.NodeId;
 import io.meshwork.RequestChannelHandler;
 import io.meshwork.RequestResponseHandler;
 import io.meshwork.RequestStreamHandler;
+import io.meshwork.clock.LamportClock;
 import io.meshwork.error.HandlerException;
 import io.meshwork.error.NoSuchRouteException;
 import io.meshwork.error.PayloadTooLargeException;
@@ -33,13 +34,16 @@ final class Router implements Responder {
   private final RouteTable routes;
   private final int maxInboundPayloadSize;
   private final Consumer<Connection> onConnection;
+  private final LamportClock clock;
 
   Router(
       NodeId self,
       RouteTable routes,
       int maxInboundPayloadSize,
+      LamportClock clock,
       Consumer<Connection> onConnection) {
     this.self = self;
+    this.clock = clock;
     this.routes = routes;
     this.maxInboundPayloadSize = maxInboundPayloadSize;
     this.onConnection = onConnection;
@@ -52,6 +56,7 @@ final class Router implements Responder {
 
   @Override
   public Mono<Void> fireAndForget(Message message) {
+    clock.receive(message.lamportTime());
     Handler h = routes.find(message.route(), Interaction.FIRE_AND_FORGET);
     if (h == null || message.payloadSize() > maxInboundPayloadSize) {
       log.warn(
@@ -82,6 +87,7 @@ final class Router implements Responder {
 
   @Override
   public Mono<Message> requestResponse(Message message) {
+    clock.receive(message.lamportTime());
     Handler h = routes.find(message.route(), Interaction.REQUEST_RESPONSE);
     if (h == null) {
       return Mono.error(noSuchRoute(message.route(), Interaction.REQUEST_RESPONSE));
@@ -91,7 +97,10 @@ final class Router implements Responder {
     }
     String route = message.route();
     try {
-      return ((RequestResponseHandler) h).handle(message).onErrorMap(t -> failed(route, t));
+      return ((RequestResponseHandler) h)
+          .handle(message)
+          .map(this::stamp)
+          .onErrorMap(t -> failed(route, t));
     } catch (Throwable t) {
       return Mono.error(failed(route, t));
     }
@@ -99,6 +108,7 @@ final class Router implements Responder {
 
   @Override
   public Flux<Message> requestStream(Message message) {
+    clock.receive(message.lamportTime());
     Handler h = routes.find(message.route(), Interaction.REQUEST_STREAM);
     if (h == null) {
       return Flux.error(noSuchRoute(message.route(), Interaction.REQUEST_STREAM));
@@ -108,7 +118,10 @@ final class Router implements Responder {
     }
     String route = message.route();
     try {
-      return ((RequestStreamHandler) h).handle(message).onErrorMap(t -> failed(route, t));
+      return ((RequestStreamHandler) h)
+          .handle(message)
+          .map(this::stamp)
+          .onErrorMap(t -> failed(route, t));
     } catch (Throwable t) {
       return Flux.error(failed(route, t));
     }
@@ -143,11 +156,17 @@ final class Router implements Responder {
           try {
             return ((RequestChannelHandler) h)
                 .handle(checked)
+                .map(this::stamp)
                 .onErrorMap(t -> t == inboundError[0] ? t : failed(route, t));
           } catch (Throwable t) {
             return Flux.error(failed(route, t));
           }
         });
+  }
+
+  /** A reply leaves with this node's next Lamport time. */
+  private Message stamp(Message reply) {
+    return reply.stamped(reply.sender(), clock.tick());
   }
 
   private NoSuchRouteException noSuchRoute(String route, Interaction interaction) {

@@ -32,6 +32,7 @@ class RouterTest {
                   new Route("null", (RequestResponseHandler) m -> null),
                   new Route("upper", Handlers.channel(in -> in.map(m -> m.reply("ok")))))),
           LIMIT,
+          new io.meshwork.clock.LamportClock(),
           c -> {});
 
   @Test
