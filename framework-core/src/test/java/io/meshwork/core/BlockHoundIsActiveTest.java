@@ -13,7 +13,7 @@ import reactor.core.scheduler.Schedulers;
 class BlockHoundIsActiveTest {
 
   @Test
-  @DisplayName("a sleep (TimeUnit.sleep calls Thread.sleep) on a parallel thread fails")
+  @DisplayName("a timed sleep (TimeUnit.sleep, the JDK's sleep underneath) on a parallel thread fails")
   void blockingOnAParallelThreadFails() {
     Mono<Void> blocking =
         Mono.<Void>fromCallable(
