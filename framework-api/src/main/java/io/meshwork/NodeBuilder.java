@@ -1,6 +1,7 @@
 package io.meshwork;
 
 import io.meshwork.spi.NodeFactory;
+import io.meshwork.spi.NodeMetrics;
 import io.meshwork.spi.NodeOptions;
 import io.meshwork.spi.Route;
 import io.meshwork.transport.Transport;
@@ -48,6 +49,7 @@ public final class NodeBuilder {
   private Environment environment = Environment.system();
   private int maxInboundPayloadSize = DEFAULT_MAX_INBOUND_PAYLOAD_SIZE;
   private CallOptions callOptions = CallOptions.defaults();
+  private NodeMetrics metrics = NodeMetrics.NONE;
 
   NodeBuilder() {}
 
@@ -183,6 +185,19 @@ public final class NodeBuilder {
   }
 
   /**
+   * Where the node reports calls, messages, retries and drops: {@code
+   * MicrometerMetrics.of(registry)} from framework-core. Default: {@link NodeMetrics#NONE}, which
+   * costs nothing.
+   *
+   * @param recorder the metrics
+   * @return this builder
+   */
+  public NodeBuilder metrics(NodeMetrics recorder) {
+    this.metrics = Objects.requireNonNull(recorder, "recorder");
+    return this;
+  }
+
+  /**
    * Validates the options and creates the node, not yet started.
    *
    * @return the node
@@ -237,7 +252,8 @@ public final class NodeBuilder {
             routes,
             environment,
             maxInboundPayloadSize,
-            callOptions));
+            callOptions,
+            metrics));
   }
 
   /**

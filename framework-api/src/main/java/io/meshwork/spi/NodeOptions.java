@@ -18,6 +18,7 @@ import java.util.List;
  * @param environment time, randomness and scheduling
  * @param maxInboundPayloadSize the largest payload accepted, in bytes
  * @param callOptions the defaults for outgoing calls
+ * @param metrics where the node reports what it does
  */
 public record NodeOptions(
     NodeId id,
@@ -27,7 +28,8 @@ public record NodeOptions(
     List<Route> routes,
     Environment environment,
     int maxInboundPayloadSize,
-    CallOptions callOptions) {
+    CallOptions callOptions,
+    NodeMetrics metrics) {
 
   /** Copies the lists. */
   public NodeOptions {

@@ -4,19 +4,23 @@ import io.meshwork.Address;
 import io.meshwork.BroadcastOptions;
 import io.meshwork.CallOptions;
 import io.meshwork.Delivery;
+import io.meshwork.Interaction;
 import io.meshwork.Message;
 import io.meshwork.Node;
 import io.meshwork.NodeId;
 import io.meshwork.Target;
 import io.meshwork.error.PayloadTooLargeException;
 import io.meshwork.core.broadcast.Broadcaster;
+import io.meshwork.core.metrics.Metered;
 import io.meshwork.core.resilience.CallPolicy;
 import io.meshwork.core.resilience.RetryRules;
 import io.meshwork.clock.LamportClock;
+import io.meshwork.spi.NodeMetrics;
 import io.meshwork.spi.NodeOptions;
 import io.meshwork.transport.Connection;
 import io.meshwork.transport.PeerInfo;
 import io.meshwork.transport.TransportBinding;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
@@ -49,6 +53,8 @@ final class ClusterNode implements Node {
   private final CallPolicy policy;
   private final Broadcaster broadcaster;
   private final LamportClock clock = new LamportClock();
+  private final NodeMetrics.Recorder recorder;
+  private final @Nullable Metered metered;
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
   private final Sinks.Empty<Void> closed = Sinks.empty();
   private final Disposable.Composite detached = Disposables.composite();
@@ -59,14 +65,21 @@ final class ClusterNode implements Node {
     this.options = options;
     this.id = options.id();
     this.peers = new PeerConnections(id);
-    this.policy = new CallPolicy(id, options.environment(), () -> {});
-    this.broadcaster = new Broadcaster(this, peers::members, dropped -> {});
+    AtomicInteger active = new AtomicInteger();
+    this.recorder = options.metrics().start(id, peers::connected, active::get);
+    this.metered =
+        options.metrics() == NodeMetrics.NONE
+            ? null
+            : new Metered(recorder, options.environment(), active);
+    this.policy = new CallPolicy(id, options.environment(), recorder::retry);
+    this.broadcaster = new Broadcaster(this, peers::members, recorder::dropped);
     this.router =
         new Router(
             id,
             new RouteTable(options.routes()),
             options.maxInboundPayloadSize(),
             clock,
+            metered,
             this::accepted);
   }
 
@@ -142,6 +155,7 @@ final class ClusterNode implements Node {
           State previous = state.getAndSet(State.STOPPED);
           TransportBinding b = binding;
           if (previous != State.STOPPED) {
+            recorder.close();
             detached.dispose();
             peers.dispose();
             if (b != null) {
@@ -170,18 +184,29 @@ final class ClusterNode implements Node {
 
   /** An outgoing message leaves with this node's next Lamport time. */
   private Message outgoing(Message m) {
+    recorder.message(false, m.payloadSize());
     return m.stamped(m.sender(), clock.tick());
   }
 
   /** A call to this node itself: sender and Lamport time set as a transport would. */
   private Message toSelf(Message m) {
+    recorder.message(false, m.payloadSize());
     return m.stamped(id, clock.tick());
   }
 
   /** An incoming reply advances this node's Lamport time. */
   private Message incoming(Message reply) {
+    recorder.message(true, reply.payloadSize());
     clock.receive(reply.lamportTime());
     return reply;
+  }
+
+  private <T> Mono<T> metered(Mono<T> call, String route, Interaction interaction) {
+    return metered == null ? call : metered.mono(call, route, interaction, false);
+  }
+
+  private <T> Flux<T> metered(Flux<T> call, String route, Interaction interaction) {
+    return metered == null ? call : metered.flux(call, route, interaction, false);
   }
 
   @Override
@@ -218,11 +243,14 @@ final class ClusterNode implements Node {
                     ? sendToSelf(outgoing(message))
                     : connection(target)
                         .flatMap(c -> checked(c, message, c.fireAndForget(outgoing(message)))));
-    return policy.mono(
-        attempt,
-        call,
-        RetryRules::nothingWasSent,
-        () -> "fire-and-forget to route '" + message.route() + "' at " + target);
+    return metered(
+        policy.mono(
+            attempt,
+            call,
+            RetryRules::nothingWasSent,
+            () -> "fire-and-forget to route '" + message.route() + "' at " + target),
+        message.route(),
+        Interaction.FIRE_AND_FORGET);
   }
 
   /** As over a wire: the send completes at once, the handler runs apart (until shutdown). */
@@ -250,11 +278,14 @@ final class ClusterNode implements Node {
                         .flatMap(c -> checked(c, message, c.requestResponse(outgoing(message)))))
             .map(this::incoming);
     boolean idempotent = call.idempotent();
-    return policy.mono(
-        attempt,
-        call,
-        e -> RetryRules.mayRetry(e, idempotent),
-        () -> "request to route '" + message.route() + "' at " + target);
+    return metered(
+        policy.mono(
+            attempt,
+            call,
+            e -> RetryRules.mayRetry(e, idempotent),
+            () -> "request to route '" + message.route() + "' at " + target),
+        message.route(),
+        Interaction.REQUEST_RESPONSE);
   }
 
   @Override
@@ -272,11 +303,14 @@ final class ClusterNode implements Node {
                             }))
             .map(this::incoming);
     boolean idempotent = call.idempotent();
-    return policy.flux(
-        attempt,
-        call,
-        e -> RetryRules.mayRetry(e, idempotent),
-        () -> "stream from route '" + message.route() + "' at " + target);
+    return metered(
+        policy.flux(
+            attempt,
+            call,
+            e -> RetryRules.mayRetry(e, idempotent),
+            () -> "stream from route '" + message.route() + "' at " + target),
+        message.route(),
+        Interaction.REQUEST_STREAM);
   }
 
   @Override
@@ -305,8 +339,11 @@ final class ClusterNode implements Node {
                                       }))
                           .map(this::incoming));
             });
-    return policy.flux(
-        attempt, call, RetryRules::nothingWasSent, () -> "channel with " + target);
+    // A channel's route is its first message's, unknown until then: tagged "channel".
+    return metered(
+        policy.flux(attempt, call, RetryRules::nothingWasSent, () -> "channel with " + target),
+        "channel",
+        Interaction.REQUEST_CHANNEL);
   }
 
   @Override

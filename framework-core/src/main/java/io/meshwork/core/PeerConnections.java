@@ -179,6 +179,17 @@ final class PeerConnections {
     }
   }
 
+  /** How many peers this node is connected to now. */
+  int connected() {
+    int n = 0;
+    for (Connection c : byId.values()) {
+      if (!c.isDisposed()) {
+        n++;
+      }
+    }
+    return n;
+  }
+
   /** The members this node knows (connected now or before), sorted by id. */
   List<NodeId> members() {
     List<NodeId> ids = new ArrayList<>(addresses.keySet());

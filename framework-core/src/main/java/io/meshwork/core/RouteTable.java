@@ -34,6 +34,11 @@ final class RouteTable {
     return handlers == null ? null : handlers[interaction.ordinal()];
   }
 
+  /** Whether the route serves any interaction model. */
+  boolean serves(String route) {
+    return byRoute.containsKey(route);
+  }
+
   /** Explains why {@link #find} found nothing: what the route serves, or which routes exist. */
   String explainMissing(String route, Interaction interaction) {
     Handler[] handlers = byRoute.get(route);

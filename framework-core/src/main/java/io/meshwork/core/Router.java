@@ -9,6 +9,9 @@ import io.meshwork.RequestChannelHandler;
 import io.meshwork.RequestResponseHandler;
 import io.meshwork.RequestStreamHandler;
 import io.meshwork.clock.LamportClock;
+import io.meshwork.core.metrics.Metered;
+import io.meshwork.spi.NodeMetrics;
+import org.jspecify.annotations.Nullable;
 import io.meshwork.error.HandlerException;
 import io.meshwork.error.NoSuchRouteException;
 import io.meshwork.error.PayloadTooLargeException;
@@ -35,15 +38,20 @@ final class Router implements Responder {
   private final int maxInboundPayloadSize;
   private final Consumer<Connection> onConnection;
   private final LamportClock clock;
+  private final @Nullable Metered metered;
+  private final NodeMetrics.Recorder recorder;
 
   Router(
       NodeId self,
       RouteTable routes,
       int maxInboundPayloadSize,
       LamportClock clock,
+      @Nullable Metered metered,
       Consumer<Connection> onConnection) {
     this.self = self;
     this.clock = clock;
+    this.metered = metered;
+    this.recorder = metered == null ? NodeMetrics.NONE.start(self, () -> 0, () -> 0) : metered.recorder();
     this.routes = routes;
     this.maxInboundPayloadSize = maxInboundPayloadSize;
     this.onConnection = onConnection;
@@ -56,7 +64,35 @@ final class Router implements Responder {
 
   @Override
   public Mono<Void> fireAndForget(Message message) {
-    clock.receive(message.lamportTime());
+    Mono<Void> r = dispatchFireAndForget(message);
+    return metered == null
+        ? r
+        : metered.mono(r, routeTag(message.route()), Interaction.FIRE_AND_FORGET, true);
+  }
+
+  @Override
+  public Mono<Message> requestResponse(Message message) {
+    Mono<Message> r = dispatchRequestResponse(message);
+    return metered == null
+        ? r
+        : metered.mono(r, routeTag(message.route()), Interaction.REQUEST_RESPONSE, true);
+  }
+
+  @Override
+  public Flux<Message> requestStream(Message message) {
+    Flux<Message> r = dispatchRequestStream(message);
+    return metered == null
+        ? r
+        : metered.flux(r, routeTag(message.route()), Interaction.REQUEST_STREAM, true);
+  }
+
+  /** A route tag callers cannot inflate: routes this node does not serve are UNKNOWN. */
+  private String routeTag(String route) {
+    return routes.serves(route) ? route : "UNKNOWN";
+  }
+
+  private Mono<Void> dispatchFireAndForget(Message message) {
+    received(message);
     Handler h = routes.find(message.route(), Interaction.FIRE_AND_FORGET);
     if (h == null || message.payloadSize() > maxInboundPayloadSize) {
       log.warn(
@@ -85,9 +121,8 @@ final class Router implements Responder {
         });
   }
 
-  @Override
-  public Mono<Message> requestResponse(Message message) {
-    clock.receive(message.lamportTime());
+  private Mono<Message> dispatchRequestResponse(Message message) {
+    received(message);
     Handler h = routes.find(message.route(), Interaction.REQUEST_RESPONSE);
     if (h == null) {
       return Mono.error(noSuchRoute(message.route(), Interaction.REQUEST_RESPONSE));
@@ -106,9 +141,8 @@ final class Router implements Responder {
     }
   }
 
-  @Override
-  public Flux<Message> requestStream(Message message) {
-    clock.receive(message.lamportTime());
+  private Flux<Message> dispatchRequestStream(Message message) {
+    received(message);
     Handler h = routes.find(message.route(), Interaction.REQUEST_STREAM);
     if (h == null) {
       return Flux.error(noSuchRoute(message.route(), Interaction.REQUEST_STREAM));
@@ -153,19 +187,31 @@ final class Router implements Responder {
                         }
                       })
                   .doOnError(e -> inboundError[0] = e);
+          Flux<Message> served;
           try {
-            return ((RequestChannelHandler) h)
-                .handle(checked)
-                .map(this::stamp)
-                .onErrorMap(t -> t == inboundError[0] ? t : failed(route, t));
+            served =
+                ((RequestChannelHandler) h)
+                    .handle(checked)
+                    .map(this::stamp)
+                    .onErrorMap(t -> t == inboundError[0] ? t : failed(route, t));
           } catch (Throwable t) {
-            return Flux.error(failed(route, t));
+            served = Flux.error(failed(route, t));
           }
+          return metered == null
+              ? served
+              : metered.flux(served, route, Interaction.REQUEST_CHANNEL, true);
         });
+  }
+
+  /** A message arrived: count it and advance the Lamport clock. */
+  private void received(Message m) {
+    recorder.message(true, m.payloadSize());
+    clock.receive(m.lamportTime());
   }
 
   /** A reply leaves with this node's next Lamport time. */
   private Message stamp(Message reply) {
+    recorder.message(false, reply.payloadSize());
     return reply.stamped(reply.sender(), clock.tick());
   }
 

@@ -33,6 +33,7 @@ class RouterTest {
                   new Route("upper", Handlers.channel(in -> in.map(m -> m.reply("ok")))))),
           LIMIT,
           new io.meshwork.clock.LamportClock(),
+          null,
           c -> {});
 
   @Test

@@ -33,6 +33,10 @@ class DemoTest {
         .contains("HandlerException: Handler of route 'divide' on node beta failed:"
             + " java.lang.ArithmeticException: / by zero")
         .contains("100 / 4 = 25")
+        .contains("beta: pong from beta")
+        .contains("gamma: pong from gamma")
+        .containsPattern("alpha <- gamma: \"are you back\\?\" after \\d+ retries")
+        .containsPattern("alpha +echo +request_response success +\\d+ calls")
         .contains("Done in");
   }
 }

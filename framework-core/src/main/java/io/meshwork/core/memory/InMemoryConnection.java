@@ -51,15 +51,21 @@ final class InMemoryConnection implements Connection {
   @Override
   public Mono<Message> requestResponse(Message message) {
     String route = message.route();
-    return guarded(
-            Flux.defer(
-                () ->
-                    to.responder()
-                        .requestResponse(inbound(message))
-                        .map(reply -> reply(route, reply))
-                        .flux()),
-            route)
-        .next();
+    return Mono.defer(
+        () -> {
+          if (isDisposed()) {
+            return Mono.error(closedError(route));
+          }
+          AtomicBoolean cut = new AtomicBoolean();
+          // A Mono all the way: converting to a Flux and back with next() would cancel the
+          // handler's Mono after its value, before it completes.
+          return to.responder()
+              .requestResponse(inbound(message))
+              .map(reply -> reply(route, reply))
+              .onErrorMap(e -> retype(route, e))
+              .takeUntilOther(closeSignal(cut))
+              .switchIfEmpty(Mono.defer(() -> cut.get() ? Mono.error(closedError(route)) : Mono.empty()));
+        });
   }
 
   @Override
@@ -113,9 +119,14 @@ final class InMemoryConnection implements Connection {
           }
           AtomicBoolean cut = new AtomicBoolean();
           return call.onErrorMap(e -> retype(route, e))
-              .takeUntilOther(link.onClose().then(Mono.fromRunnable(() -> cut.set(true))).thenReturn(Boolean.TRUE))
+              .takeUntilOther(closeSignal(cut))
               .concatWith(Mono.defer(() -> cut.get() ? Mono.error(closedError(route)) : Mono.empty()));
         });
+  }
+
+  /** Emits (and sets {@code cut}) when the link closes. */
+  private Mono<Boolean> closeSignal(AtomicBoolean cut) {
+    return link.onClose().then(Mono.fromRunnable(() -> cut.set(true))).thenReturn(Boolean.TRUE);
   }
 
   private Message inbound(Message m) {

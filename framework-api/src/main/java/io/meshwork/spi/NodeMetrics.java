@@ -1,0 +1,92 @@
+package io.meshwork.spi;
+
+import io.meshwork.Interaction;
+import io.meshwork.NodeId;
+import java.util.function.IntSupplier;
+
+/**
+ * Where a node reports what it does. {@code framework-core}'s {@code MicrometerMetrics} records
+ * it in a Micrometer {@code MeterRegistry}; {@link #NONE} (the default) records nothing, and the
+ * node then adds no metering operator at all.
+ *
+ * <pre>{@code
+ * Node.builder().metrics(MicrometerMetrics.of(registry))...
+ * }</pre>
+ */
+public interface NodeMetrics {
+
+  /** Records nothing; a node given it adds no metering operator at all. */
+  NodeMetrics NONE = (node, peers, active) -> NoRecorder.INSTANCE;
+
+  /**
+   * Called once, when a node is built.
+   *
+   * @param node the node, a tag on every meter
+   * @param connectedPeers reads how many peers the node is connected to now
+   * @param activeRequests reads how many calls are in flight now, both directions
+   * @return the recorder the node reports to
+   */
+  Recorder start(NodeId node, IntSupplier connectedPeers, IntSupplier activeRequests);
+
+  /**
+   * Receives a node's events. Called on the node's I/O and caller threads: implementations must
+   * be thread-safe, must not block, and should not allocate per call.
+   */
+  interface Recorder {
+
+    /**
+     * A call ended.
+     *
+     * @param route the route ({@code UNKNOWN} for an inbound call to a route the node does not
+     *     serve, so callers cannot inflate the tag's cardinality)
+     * @param interaction the interaction model
+     * @param inbound whether this node served it (else it made it)
+     * @param outcome how it ended
+     * @param nanos how long it took, retries included
+     */
+    void call(String route, Interaction interaction, boolean inbound, CallOutcome outcome, long nanos);
+
+    /**
+     * A message was sent or received.
+     *
+     * @param inbound whether it was received
+     * @param payloadBytes its payload size
+     */
+    void message(boolean inbound, int payloadBytes);
+
+    /** A call was retried. */
+    void retry();
+
+    /**
+     * Messages a stream broadcast dropped for a member that fell behind.
+     *
+     * @param count how many
+     */
+    void dropped(long count);
+
+    /**
+     * The node shut down: release what reads its state (gauges), so a node started later with
+     * the same id can register its own. Counters and timers may stay and go on counting.
+     */
+    default void close() {}
+  }
+
+  /** The recorder of {@link #NONE}. */
+  enum NoRecorder implements Recorder {
+    /** The one instance. */
+    INSTANCE;
+
+    @Override
+    public void call(
+        String route, Interaction interaction, boolean inbound, CallOutcome outcome, long nanos) {}
+
+    @Override
+    public void message(boolean inbound, int payloadBytes) {}
+
+    @Override
+    public void retry() {}
+
+    @Override
+    public void dropped(long count) {}
+  }
+}
