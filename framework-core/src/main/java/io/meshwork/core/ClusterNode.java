@@ -21,6 +21,7 @@ import io.meshwork.transport.Connection;
 import io.meshwork.transport.PeerInfo;
 import io.meshwork.transport.TransportBinding;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
@@ -242,7 +243,7 @@ final class ClusterNode implements Node {
                 isSelf(target)
                     ? sendToSelf(outgoing(message))
                     : connection(target)
-                        .flatMap(c -> checked(c, message, c.fireAndForget(outgoing(message)))));
+                        .flatMap(c -> checked(c, message, () -> c.fireAndForget(outgoing(message)))));
     return metered(
         policy.mono(
             attempt,
@@ -275,7 +276,7 @@ final class ClusterNode implements Node {
                 isSelf(target)
                     ? router.requestResponse(toSelf(message))
                     : connection(target)
-                        .flatMap(c -> checked(c, message, c.requestResponse(outgoing(message)))))
+                        .flatMap(c -> checked(c, message, () -> c.requestResponse(outgoing(message)))))
             .map(this::incoming);
     boolean idempotent = call.idempotent();
     return metered(
@@ -377,9 +378,10 @@ final class ClusterNode implements Node {
     return b != null && ((Target.ToAddress) target).address().equals(b.local().address());
   }
 
-  private static <T> Mono<T> checked(Connection c, Message message, Mono<T> call) {
+  /** Builds the call only if the peer accepts the payload (so nothing is stamped or counted). */
+  private static <T> Mono<T> checked(Connection c, Message message, Supplier<Mono<T>> call) {
     PayloadTooLargeException e = tooLarge(c, message);
-    return e != null ? Mono.error(e) : call;
+    return e != null ? Mono.error(e) : call.get();
   }
 
   /** The peer told us its limit at connection: refuse locally rather than send in vain. */

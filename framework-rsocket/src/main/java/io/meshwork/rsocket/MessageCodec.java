@@ -6,6 +6,7 @@ import io.meshwork.error.InvalidRequestException;
 import io.meshwork.error.PayloadTooLargeException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.rsocket.Payload;
@@ -40,6 +41,9 @@ final class MessageCodec {
 
   private static final int MAX_CACHED_ROUTES = 1024;
 
+  /** A custom-mime composite entry starts with (mime length - 1) and the mime itself. */
+  private static final byte[] HEADERS_ENTRY_PREFIX = entryPrefix(HEADERS_MIME);
+
   private final ByteBufAllocator allocator;
   private final Map<String, byte[]> routeEntries = new ConcurrentHashMap<>();
 
@@ -49,22 +53,32 @@ final class MessageCodec {
 
   /** The first frame of a request: routing entry, then headers if any. Released by rsocket. */
   Payload request(Message m) {
-    CompositeByteBuf metadata = allocator.compositeBuffer();
-    metadata.addComponent(true, Unpooled.wrappedBuffer(routeEntry(m.route())));
-    addHeaders(metadata, m);
-    return ByteBufPayload.create(Unpooled.wrappedBuffer(m.payload()), metadata);
+    byte[] route = routeEntry(m.route());
+    ByteBuf data = Unpooled.wrappedBuffer(m.payload());
+    if (!hasHeaders(m)) {
+      return ByteBufPayload.create(data, Unpooled.wrappedBuffer(route));
+    }
+    int content = headersContentLength(m);
+    ByteBuf metadata = allocator.buffer(route.length + HEADERS_ENTRY_PREFIX.length + 3 + content);
+    metadata.writeBytes(route);
+    writeHeadersEntry(metadata, m, content);
+    return ByteBufPayload.create(data, metadata);
   }
-
 
   /** A later frame of a channel, or a reply: headers only, if any. Released by rsocket. */
   Payload following(Message m, boolean composite) {
     ByteBuf data = Unpooled.wrappedBuffer(m.payload());
-    if (!composite || (m.headers().isEmpty() && m.lamportTime() == 0)) {
+    if (!composite || !hasHeaders(m)) {
       return ByteBufPayload.create(data);
     }
-    CompositeByteBuf metadata = allocator.compositeBuffer();
-    addHeaders(metadata, m);
+    int content = headersContentLength(m);
+    ByteBuf metadata = allocator.buffer(HEADERS_ENTRY_PREFIX.length + 3 + content);
+    writeHeadersEntry(metadata, m, content);
     return ByteBufPayload.create(data, metadata);
+  }
+
+  private static boolean hasHeaders(Message m) {
+    return m.lamportTime() != 0 || !m.headers().isEmpty();
   }
 
   /**
@@ -167,6 +181,14 @@ final class MessageCodec {
     return entry;
   }
 
+  private static byte[] entryPrefix(String mime) {
+    byte[] ascii = mime.getBytes(StandardCharsets.US_ASCII);
+    byte[] prefix = new byte[1 + ascii.length];
+    prefix[0] = (byte) (ascii.length - 1);
+    System.arraycopy(ascii, 0, prefix, 1, ascii.length);
+    return prefix;
+  }
+
   private static byte[] encodeRouteEntry(String route) {
     ByteBufAllocator heap = ByteBufAllocator.DEFAULT;
     CompositeByteBuf entry = heap.compositeBuffer();
@@ -185,28 +207,33 @@ final class MessageCodec {
   }
 
   /**
-   * Headers entry: the Lamport time (8 bytes), then per header a 2-byte length and UTF-8 name, a
-   * 2-byte length and UTF-8 value. {@link Message} keeps headers within {@link
-   * Message#MAX_HEADERS_SIZE}, so every length fits and nothing here can fail after allocating.
+   * Writes the headers entry, one composite-metadata entry of mime type {@value #HEADERS_MIME}
+   * (RSocket's layout: mime length - 1, the mime, a 3-byte content length, the content), straight
+   * into {@code out}: no intermediate buffer. The content is the Lamport time (8 bytes), then per
+   * header a 2-byte length and UTF-8 name, a 2-byte length and UTF-8 value. {@link Message} keeps
+   * headers within {@link Message#MAX_HEADERS_SIZE}, so every length fits.
    */
-  private void addHeaders(CompositeByteBuf metadata, Message m) {
-    if (m.headers().isEmpty() && m.lamportTime() == 0) {
-      return;
-    }
-    ByteBuf content = allocator.buffer();
-    content.writeLong(m.lamportTime());
+  private static void writeHeadersEntry(ByteBuf out, Message m, int contentLength) {
+    out.writeBytes(HEADERS_ENTRY_PREFIX);
+    out.writeMedium(contentLength);
+    out.writeLong(m.lamportTime());
     for (Map.Entry<String, String> h : m.headers().entrySet()) {
-      writeString(content, h.getKey());
-      writeString(content, h.getValue());
+      writeString(out, h.getKey());
+      writeString(out, h.getValue());
     }
-    CompositeMetadataCodec.encodeAndAddMetadata(metadata, allocator, HEADERS_MIME, content);
+  }
+
+  private static int headersContentLength(Message m) {
+    int length = 8;
+    for (Map.Entry<String, String> h : m.headers().entrySet()) {
+      length += 4 + ByteBufUtil.utf8Bytes(h.getKey()) + ByteBufUtil.utf8Bytes(h.getValue());
+    }
+    return length;
   }
 
   private static void writeString(ByteBuf out, String s) {
-    int lengthAt = out.writerIndex();
-    out.writeShort(0);
-    int written = out.writeCharSequence(s, StandardCharsets.UTF_8);
-    out.setShort(lengthAt, written);
+    out.writeShort(ByteBufUtil.utf8Bytes(s));
+    out.writeCharSequence(s, StandardCharsets.UTF_8);
   }
 
   /** Reads a headers entry; its size is checked first, so a peer cannot make it expand. */
