@@ -64,8 +64,23 @@ public final class CallPolicy {
                 timeout,
                 Mono.error(() -> timedOut(what, timeout)),
                 environment.scheduler());
-    Retry retry = retry(options.retry(), mayRetry, what);
-    return retry == null ? guarded : guarded.retryWhen(retry);
+    RetryPolicy policy = options.retry();
+    if (policy.maxAttempts() == 1) {
+      return guarded;
+    }
+    // The retry machinery (retryWhen's companion) is built only after a first failure that may
+    // be retried: a call that succeeds pays for one onErrorResume, not for retryWhen.
+    return Mono.defer(
+        () -> {
+          long start = environment.nanoTime();
+          return guarded.onErrorResume(
+              first -> {
+                Mono<Long> wait = firstWait(policy, first, mayRetry, start, what);
+                return wait == null
+                    ? Mono.error(first)
+                    : wait.then(guarded.retryWhen(retry(policy, mayRetry, what, start)));
+              });
+        });
   }
 
   /**
@@ -89,50 +104,72 @@ public final class CallPolicy {
                 Mono.delay(timeout, environment.scheduler()),
                 element -> Mono.never(),
                 Flux.error(() -> timedOut(what, timeout)));
-    if (options.retry().maxAttempts() == 1) {
+    RetryPolicy policy = options.retry();
+    if (policy.maxAttempts() == 1) {
       return guarded;
     }
     return Flux.defer(
         () -> {
+          long start = environment.nanoTime();
           boolean[] delivered = new boolean[1];
-          Retry retry =
-              retry(options.retry(), e -> !delivered[0] && mayRetry.test(e), what);
-          return guarded.doOnNext(x -> delivered[0] = true).retryWhen(retry);
+          Predicate<Throwable> beforeFirst = e -> !delivered[0] && mayRetry.test(e);
+          Flux<T> tracked = guarded.doOnNext(x -> delivered[0] = true);
+          return tracked.onErrorResume(
+              first -> {
+                Mono<Long> wait = firstWait(policy, first, beforeFirst, start, what);
+                return wait == null
+                    ? Flux.error(first)
+                    : wait.thenMany(tracked.retryWhen(retry(policy, beforeFirst, what, start)));
+              });
         });
   }
 
-  private @Nullable Retry retry(RetryPolicy policy, Predicate<Throwable> mayRetry, Describer what) {
-    if (policy.maxAttempts() == 1) {
+  /** The wait before the second attempt, or {@code null} if the first failure is final. */
+  private @Nullable Mono<Long> firstWait(
+      RetryPolicy policy, Throwable failure, Predicate<Throwable> mayRetry, long start, Describer what) {
+    if (!mayRetry.test(failure)) {
       return null;
     }
+    Duration wait = Backoff.delay(policy, 0, environment.random());
+    if (environment.nanoTime() - start + wait.toNanos() > policy.deadline().toNanos()) {
+      return null;
+    }
+    retried(1, what, wait, failure);
+    return Mono.delay(wait, environment.scheduler());
+  }
+
+  /** Retries after the second attempt: retry number {@code totalRetries + 1} onwards. */
+  private Retry retry(RetryPolicy policy, Predicate<Throwable> mayRetry, Describer what, long start) {
     long deadline = policy.deadline().toNanos();
     return Retry.from(
-        signals -> {
-          long start = environment.nanoTime(); // once per subscription of the call
-          return signals.concatMap(
-              signal -> {
-                Throwable failure = signal.failure();
-                long retry = signal.totalRetries();
-                if (!mayRetry.test(failure) || retry + 1 >= policy.maxAttempts()) {
-                  return Mono.error(failure);
-                }
-                Duration wait = Backoff.delay(policy, retry, environment.random());
-                if (environment.nanoTime() - start + wait.toNanos() > deadline) {
-                  return Mono.error(failure);
-                }
-                onRetry.run();
-                if (log.isDebugEnabled()) {
-                  log.debug(
-                      "Node {}: retry {} of {} in {} ms after {}",
-                      self,
-                      retry + 1,
-                      what.describe(),
-                      wait.toMillis(),
-                      failure.toString());
-                }
-                return Mono.delay(wait, environment.scheduler());
-              });
-        });
+        signals ->
+            signals.concatMap(
+                signal -> {
+                  Throwable failure = signal.failure();
+                  long retry = signal.totalRetries() + 1; // the first retry came before
+                  if (!mayRetry.test(failure) || retry + 1 >= policy.maxAttempts()) {
+                    return Mono.error(failure);
+                  }
+                  Duration wait = Backoff.delay(policy, retry, environment.random());
+                  if (environment.nanoTime() - start + wait.toNanos() > deadline) {
+                    return Mono.error(failure);
+                  }
+                  retried(retry + 1, what, wait, failure);
+                  return Mono.delay(wait, environment.scheduler());
+                }));
+  }
+
+  private void retried(long number, Describer what, Duration wait, Throwable failure) {
+    onRetry.run();
+    if (log.isDebugEnabled()) {
+      log.debug(
+          "Node {}: retry {} of the {} in {} ms after {}",
+          self,
+          number,
+          what.describe(),
+          wait.toMillis(),
+          failure.toString());
+    }
   }
 
   private static CallTimeoutException timedOut(Describer what, Duration timeout) {
