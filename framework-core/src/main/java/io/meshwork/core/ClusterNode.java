@@ -21,6 +21,7 @@ import io.meshwork.transport.Connection;
 import io.meshwork.transport.PeerInfo;
 import io.meshwork.transport.TransportBinding;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
@@ -242,8 +243,8 @@ final class ClusterNode implements Node {
             () ->
                 isSelf(target)
                     ? sendToSelf(outgoing(message))
-                    : connection(target)
-                        .flatMap(c -> checked(c, message, () -> c.fireAndForget(outgoing(message)))));
+                    : onConnection(
+                        target, c -> checked(c, message, () -> c.fireAndForget(outgoing(message)))));
     return metered(
         policy.mono(
             attempt,
@@ -275,8 +276,9 @@ final class ClusterNode implements Node {
             () ->
                 isSelf(target)
                     ? router.requestResponse(toSelf(message))
-                    : connection(target)
-                        .flatMap(c -> checked(c, message, () -> c.requestResponse(outgoing(message)))))
+                    : onConnection(
+                        target,
+                        c -> checked(c, message, () -> c.requestResponse(outgoing(message)))))
             .map(this::incoming);
     boolean idempotent = call.idempotent();
     return metered(
@@ -360,6 +362,12 @@ final class ClusterNode implements Node {
   @Override
   public Flux<Delivery> broadcast(Publisher<Message> messages, BroadcastOptions broadcast) {
     return broadcaster.stream(messages, broadcast);
+  }
+
+  /** Runs a call on the target's connection: at once if one is live, else after dialling. */
+  private <T> Mono<T> onConnection(Target target, Function<Connection, Mono<T>> call) {
+    Connection live = state.get() == State.RUNNING ? peers.live(target) : null;
+    return live != null ? call.apply(live) : connection(target).flatMap(call);
   }
 
   private Mono<Connection> connection(Target target) {

@@ -60,6 +60,15 @@ final class PeerConnections {
     register(connection, null);
   }
 
+  /** The live connection to a target right now, or {@code null}: the fast path of every call. */
+  @Nullable Connection live(Target target) {
+    Connection c =
+        target instanceof Target.ToMember
+            ? byId.get(((Target.ToMember) target).id())
+            : byAddress.get(((Target.ToAddress) target).address());
+    return c == null || c.isDisposed() ? null : c;
+  }
+
   /** The connection to a target, dialling if there is none. */
   Mono<Connection> to(Target target) {
     if (target instanceof Target.ToMember) {
