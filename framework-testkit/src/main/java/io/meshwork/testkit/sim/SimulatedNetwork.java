@@ -1,0 +1,269 @@
+package io.meshwork.testkit.sim;
+
+import io.meshwork.Address;
+import io.meshwork.Environment;
+import io.meshwork.transport.PeerInfo;
+import io.meshwork.transport.Responder;
+import io.meshwork.transport.Transport;
+import io.meshwork.transport.TransportBinding;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+import reactor.test.scheduler.VirtualTimeScheduler;
+
+/**
+ * A network that is a program: a {@link Transport} whose every delivery is a task on one virtual
+ * clock, its fate (lost, delayed, duplicated) drawn from a seed, and faults injected by the test.
+ *
+ * <pre>{@code
+ * SimulatedNetwork net = SimulatedNetwork.seeded(42).faults(Faults.lossy(0.1));
+ * Node a = Node.builder().transport(net).environment(net.environment()).bind("a", 1).build();
+ * Node b = Node.builder().transport(net).environment(net.environment()).bind("b", 1).build();
+ * a.start().block(); b.start().block();            // binding needs no time
+ * CompletableFuture<Message> reply = a.request(Target.address(b.address()), msg).toFuture();
+ * net.advance(Duration.ofSeconds(1));               // deliveries, timeouts and retries happen here
+ * net.partition(List.of(a.address()), List.of(b.address()));
+ * long hash = net.traceHash();                      // the same seed gives the same hash
+ * }</pre>
+ *
+ * <p>Streams and channels: the opening request crosses the network (and may be lost); their
+ * elements then flow without further faults, in order, as over one TCP connection. Not
+ * thread-safe: drive it from one thread, which also runs every handler as the clock advances.
+ */
+public final class SimulatedNetwork implements Transport {
+
+  private final long seed;
+  private final SplittableRandom random;
+  private final VirtualTimeScheduler clock = VirtualTimeScheduler.create();
+  private final Map<Address, SimBinding> bound = new LinkedHashMap<>();
+  private final Set<String> blocked = new LinkedHashSet<>();
+  private final List<String> trace = new ArrayList<>();
+  private Faults faults = Faults.none();
+
+  private SimulatedNetwork(long seed) {
+    this.seed = seed;
+    this.random = new SplittableRandom(seed);
+  }
+
+  /**
+   * A network whose every random choice comes from {@code seed}.
+   *
+   * @param seed the seed
+   * @return the network
+   */
+  public static SimulatedNetwork seeded(long seed) {
+    return new SimulatedNetwork(seed);
+  }
+
+  /**
+   * The seed this network replays.
+   *
+   * @return the seed
+   */
+  public long seed() {
+    return seed;
+  }
+
+  /**
+   * Sets what the network does to messages from now on.
+   *
+   * @param faults the faults
+   * @return this network
+   */
+  public SimulatedNetwork faults(Faults faults) {
+    this.faults = Objects.requireNonNull(faults, "faults");
+    return this;
+  }
+
+  /**
+   * An environment for one node: this network's clock, and a random source split from its seed
+   * (call it once per node, in the same order, for the same run).
+   *
+   * @return the environment
+   */
+  public Environment environment() {
+    return Environment.of(clock, random.split());
+  }
+
+  /**
+   * The virtual clock every node and delivery runs on.
+   *
+   * @return the clock
+   */
+  public VirtualTimeScheduler clock() {
+    return clock;
+  }
+
+  /**
+   * Lets virtual time pass, running every delivery, timer and handler due meanwhile.
+   *
+   * @param duration how long
+   */
+  public void advance(Duration duration) {
+    clock.advanceTimeBy(duration);
+  }
+
+  /**
+   * Cuts both directions between two groups of nodes.
+   *
+   * @param side one group
+   * @param other the other
+   */
+  public void partition(Collection<Address> side, Collection<Address> other) {
+    for (Address a : side) {
+      for (Address b : other) {
+        block(a, b);
+        block(b, a);
+      }
+    }
+  }
+
+  /**
+   * Cuts one direction: messages from {@code from} to {@code to} are lost.
+   *
+   * @param from the sender
+   * @param to the receiver
+   */
+  public void block(Address from, Address to) {
+    blocked.add(from + ">" + to);
+    record("block " + from + ">" + to);
+  }
+
+  /** Restores every cut link. */
+  public void heal() {
+    blocked.clear();
+    record("heal");
+  }
+
+  /**
+   * Crashes the node at an address: its connections close and messages to it are lost. A new node
+   * may bind the address afterwards (a restart).
+   *
+   * @param address the node's address
+   */
+  public void crash(Address address) {
+    SimBinding b = bound.get(address);
+    if (b != null) {
+      record("crash " + address);
+      b.dispose();
+    }
+  }
+
+  /**
+   * Every event so far: bindings, sends, losses, deliveries, faults, with their virtual time.
+   *
+   * @return the events, oldest first
+   */
+  public List<String> trace() {
+    return List.copyOf(trace);
+  }
+
+  /**
+   * A 64-bit hash of the trace: equal for two runs of one seed, or the simulation is not
+   * deterministic.
+   *
+   * @return the hash
+   */
+  public long traceHash() {
+    long h = 0xcbf29ce484222325L; // FNV-1a
+    for (String event : trace) {
+      for (int i = 0; i < event.length(); i++) {
+        h ^= event.charAt(i);
+        h *= 0x100000001b3L;
+      }
+      h ^= '\n';
+      h *= 0x100000001b3L;
+    }
+    return h;
+  }
+
+  @Override
+  public Mono<TransportBinding> bind(PeerInfo local, Responder responder) {
+    return Mono.fromCallable(
+        () -> {
+          Address address = local.address();
+          if (address.port() == 0) {
+            int port = 1;
+            while (bound.containsKey(Address.of(address.host(), port))) {
+              port++;
+            }
+            address = Address.of(address.host(), port);
+          }
+          if (bound.containsKey(address)) {
+            throw new IllegalStateException("Simulated address already in use: " + address);
+          }
+          SimBinding b =
+              new SimBinding(
+                  this,
+                  new PeerInfo(local.id(), address, local.maxInboundPayloadSize()),
+                  responder);
+          bound.put(address, b);
+          record("bind " + local.id() + " " + address);
+          return (TransportBinding) b;
+        });
+  }
+
+  @Nullable SimBinding lookup(Address address) {
+    return bound.get(address);
+  }
+
+  void unbind(SimBinding binding) {
+    bound.remove(binding.local().address(), binding);
+  }
+
+  boolean reachable(Address from, Address to) {
+    return !blocked.contains(from + ">" + to) && bound.containsKey(to);
+  }
+
+  /**
+   * Sends one message across the network: it is lost (partition, crash, or the loss draw), or
+   * runs {@code delivery} after a drawn delay, once or — if {@code duplicable} and drawn — twice.
+   */
+  void send(Address from, Address to, String what, Runnable delivery, boolean duplicable) {
+    if (!reachable(from, to)) {
+      record("cut " + what + " " + from + ">" + to);
+      return;
+    }
+    if (random.nextDouble() < faults.loss()) {
+      record("lost " + what + " " + from + ">" + to);
+      return;
+    }
+    int copies = duplicable && random.nextDouble() < faults.duplication() ? 2 : 1;
+    for (int i = 0; i < copies; i++) {
+      long delay = drawDelayNanos();
+      clock.schedule(
+          () -> {
+            if (reachable(from, to)) {
+              record("deliver " + what + " " + from + ">" + to);
+              delivery.run();
+            } else {
+              record("cut " + what + " " + from + ">" + to);
+            }
+          },
+          delay,
+          TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /** A delay drawn to the microsecond, so deliveries due close together land in seeded order. */
+  private long drawDelayNanos() {
+    long min = faults.minDelay().toNanos() / 1000;
+    long max = faults.maxDelay().toNanos() / 1000;
+    long micros = max > min ? random.nextLong(min, max + 1) : min;
+    return micros * 1000;
+  }
+
+  void record(String event) {
+    trace.add(clock.now(TimeUnit.MICROSECONDS) + "us " + event);
+  }
+}
