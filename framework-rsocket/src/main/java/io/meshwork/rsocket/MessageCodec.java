@@ -10,7 +10,6 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.rsocket.Payload;
-import io.rsocket.metadata.CompositeMetadata;
 import io.rsocket.metadata.CompositeMetadataCodec;
 import io.rsocket.metadata.RoutingMetadata;
 import io.rsocket.metadata.TaggingMetadataCodec;
@@ -40,6 +39,8 @@ final class MessageCodec {
   static final String HEADERS_MIME = "application/x.meshwork.headers.v0";
 
   private static final int MAX_CACHED_ROUTES = 1024;
+
+  private static final byte ROUTING_ID = WellKnownMimeType.MESSAGE_RSOCKET_ROUTING.getIdentifier();
 
   /** A custom-mime composite entry starts with (mime length - 1) and the mime itself. */
   private static final byte[] HEADERS_ENTRY_PREFIX = entryPrefix(HEADERS_MIME);
@@ -105,16 +106,10 @@ final class MessageCodec {
       long lamport = 0;
       try {
         if (composite) {
-          for (CompositeMetadata.Entry e : new CompositeMetadata(metadata, false)) {
-            String mime = e.getMimeType();
-            if (ROUTING_MIME.equals(mime)) {
-              route = firstTag(e.getContent());
-            } else if (HEADERS_MIME.equals(mime)) {
-              ByteBuf content = e.getContent();
-              headers = readHeaders(content);
-              lamport = content.getLong(content.readerIndex());
-            }
-          }
+          Entries entries = walk(metadata, true);
+          route = entries.route;
+          headers = entries.headers;
+          lamport = entries.lamport;
         } else {
           route = firstTag(metadata);
         }
@@ -150,13 +145,9 @@ final class MessageCodec {
       long lamport = 0;
       if (composite && p.hasMetadata() && p.metadata().readableBytes() > 0) {
         try {
-          for (CompositeMetadata.Entry e : new CompositeMetadata(p.metadata(), false)) {
-            if (HEADERS_MIME.equals(e.getMimeType())) {
-              ByteBuf content = e.getContent();
-              headers = readHeaders(content);
-              lamport = content.getLong(content.readerIndex());
-            }
-          }
+          Entries entries = walk(p.metadata(), false);
+          headers = entries.headers;
+          lamport = entries.lamport;
         } catch (InvalidRequestException e) {
           throw e;
         } catch (RuntimeException e) {
@@ -166,6 +157,75 @@ final class MessageCodec {
       return Message.create(route, copyData(p), headers, sender, lamport);
     } finally {
       p.release();
+    }
+  }
+
+  /** What {@link #walk} found in composite metadata. */
+  private static final class Entries {
+    @Nullable String route;
+    Map<String, String> headers = Map.of();
+    long lamport;
+  }
+
+  /**
+   * Walks composite metadata in place, comparing mime types as bytes: rsocket's {@code
+   * CompositeMetadata} iterator allocates entry objects and a mime-type String per entry, per
+   * message. Layout per entry: a byte (well-known id with the high bit set, or custom mime length
+   * - 1), the custom mime's bytes, a 3-byte content length, the content.
+   *
+   * @param wantRoute whether to decode the routing entry (requests), or skip it (replies)
+   * @throws InvalidRequestException if an entry overruns the metadata
+   */
+  private static Entries walk(ByteBuf metadata, boolean wantRoute) {
+    Entries found = new Entries();
+    int i = metadata.readerIndex();
+    int end = metadata.writerIndex();
+    while (i < end) {
+      byte head = metadata.getByte(i++);
+      boolean routing = false;
+      boolean headers = false;
+      if ((head & 0x80) != 0) {
+        routing = (head & 0x7F) == ROUTING_ID;
+      } else {
+        int mimeLength = (head & 0x7F) + 1;
+        require(i + mimeLength <= end, "a mime type overruns the metadata");
+        headers = sameBytes(metadata, i, mimeLength, HEADERS_ENTRY_PREFIX);
+        i += mimeLength;
+      }
+      require(i + 3 <= end, "an entry length overruns the metadata");
+      int length = metadata.getUnsignedMedium(i);
+      i += 3;
+      require(i + length <= end, "an entry overruns the metadata");
+      if (routing && wantRoute) {
+        found.route = firstTag(metadata.slice(i, length));
+      } else if (headers) {
+        require(length >= 8, "the headers entry is shorter than its 8-byte Lamport time");
+        found.lamport = metadata.getLong(i);
+        if (length > 8) {
+          found.headers = readHeaders(metadata.slice(i, length));
+        }
+      }
+      i += length;
+    }
+    return found;
+  }
+
+  /** Whether {@code length} bytes at {@code at} equal the mime part of an entry prefix. */
+  private static boolean sameBytes(ByteBuf buf, int at, int length, byte[] prefix) {
+    if (length != prefix.length - 1) {
+      return false;
+    }
+    for (int k = 0; k < length; k++) {
+      if (buf.getByte(at + k) != prefix[k + 1]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static void require(boolean condition, String problem) {
+    if (!condition) {
+      throw new InvalidRequestException("Malformed composite metadata: " + problem);
     }
   }
 
