@@ -157,6 +157,7 @@ final class ClusterNode implements Node {
           State previous = state.getAndSet(State.STOPPED);
           TransportBinding b = binding;
           if (previous != State.STOPPED) {
+            policy.dispose();
             recorder.close();
             detached.dispose();
             peers.dispose();
@@ -245,10 +246,11 @@ final class ClusterNode implements Node {
                     ? sendToSelf(outgoing(message))
                     : onConnection(
                         target, c -> checked(c, message, () -> c.fireAndForget(outgoing(message)))));
+    // A send completes once written: a per-attempt timeout would bound nothing useful.
     return metered(
         policy.mono(
             attempt,
-            call,
+            call.timeout(null),
             RetryRules::nothingWasSent,
             () -> "fire-and-forget to route '" + message.route() + "' at " + target),
         message.route(),

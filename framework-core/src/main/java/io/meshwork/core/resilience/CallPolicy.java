@@ -15,7 +15,8 @@ import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 
 /**
- * Applies a call's {@link CallOptions}: a timeout per attempt on the node's scheduler, and
+ * Applies a call's {@link CallOptions}: a timeout per attempt (swept by a {@link DeadlineSweeper}
+ * on the node's scheduler, at most one 10 ms tick late), and
  * retries built on Reactor's {@link Retry} with waits from {@link Backoff} (jitter drawn from the
  * node's random source, not {@code ThreadLocalRandom} as {@code RetryBackoffSpec} would). What
  * may be retried is decided by {@link RetryRules}. With one attempt and no timeout it adds no
@@ -30,6 +31,7 @@ public final class CallPolicy {
   private final NodeId self;
   private final Environment environment;
   private final Runnable onRetry;
+  private final DeadlineSweeper deadlines;
 
   /**
    * Creates the policy of one node.
@@ -42,6 +44,12 @@ public final class CallPolicy {
     this.self = self;
     this.environment = environment;
     this.onRetry = onRetry;
+    this.deadlines = new DeadlineSweeper(environment, DeadlineSweeper.DEFAULT_TICK);
+  }
+
+  /** Stops the deadline sweeps; called when the node shuts down. */
+  public void dispose() {
+    deadlines.dispose();
   }
 
   /**
@@ -58,12 +66,7 @@ public final class CallPolicy {
       Mono<T> attempt, CallOptions options, Predicate<Throwable> mayRetry, Describer what) {
     Duration timeout = options.timeout();
     Mono<T> guarded =
-        timeout == null
-            ? attempt
-            : attempt.timeout(
-                timeout,
-                Mono.error(() -> timedOut(what, timeout)),
-                environment.scheduler());
+        timeout == null ? attempt : deadlines.timeout(attempt, timeout, () -> timedOut(what, timeout));
     RetryPolicy policy = options.retry();
     if (policy.maxAttempts() == 1) {
       return guarded;

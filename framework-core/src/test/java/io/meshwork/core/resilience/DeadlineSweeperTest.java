@@ -1,0 +1,62 @@
+package io.meshwork.core.resilience;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.meshwork.Environment;
+import java.time.Duration;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+import reactor.test.scheduler.VirtualTimeScheduler;
+
+@DisplayName("DeadlineSweeper: one sweep per tick instead of one timer per call")
+class DeadlineSweeperTest {
+
+  private final VirtualTimeScheduler clock = VirtualTimeScheduler.create();
+  private final DeadlineSweeper sweeper =
+      new DeadlineSweeper(Environment.of(clock, new SplittableRandom(1)), Duration.ofMillis(10));
+
+  @Test
+  @DisplayName("a call with no answer fails at the first sweep at or after its deadline, and is cancelled")
+  void firesAndCancels() {
+    AtomicBoolean cancelled = new AtomicBoolean();
+    clock.advanceTimeBy(Duration.ofMillis(3)); // not aligned with the ticks
+    Mono<String> call =
+        sweeper.timeout(Mono.<String>never().doOnCancel(() -> cancelled.set(true)), Duration.ofMillis(100), TimeoutException::new);
+    StepVerifier.create(call)
+        .then(() -> clock.advanceTimeBy(Duration.ofMillis(99)))
+        .expectNoEvent(Duration.ZERO)
+        .then(() -> clock.advanceTimeBy(Duration.ofMillis(8))) // deadline 103, sweep at 110
+        .expectError(TimeoutException.class)
+        .verify();
+    assertThat(cancelled).isTrue();
+  }
+
+  @Test
+  @DisplayName("a call that answers in time passes its value through and is forgotten at the next sweep")
+  void passesThrough() {
+    Mono<String> call =
+        sweeper.timeout(Mono.just("ok").delayElement(Duration.ofMillis(50), clock), Duration.ofMillis(100), TimeoutException::new);
+    StepVerifier.create(call)
+        .then(() -> clock.advanceTimeBy(Duration.ofMillis(50)))
+        .expectNext("ok")
+        .verifyComplete();
+    clock.advanceTimeBy(Duration.ofSeconds(1)); // sweeps find it done: no late error
+  }
+
+  @Test
+  @DisplayName("errors and empty completions pass through; after dispose no sweep runs")
+  void errorsEmptyAndDispose() {
+    StepVerifier.create(sweeper.timeout(Mono.error(new IllegalStateException("x")), Duration.ofMillis(10), TimeoutException::new))
+        .expectError(IllegalStateException.class)
+        .verify();
+    StepVerifier.create(sweeper.timeout(Mono.<String>empty(), Duration.ofMillis(10), TimeoutException::new))
+        .verifyComplete();
+    sweeper.dispose();
+    assertThat(sweeper.isDisposed()).isTrue();
+  }
+}
