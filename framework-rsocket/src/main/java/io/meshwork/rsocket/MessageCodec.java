@@ -45,6 +45,10 @@ final class MessageCodec {
   /** A custom-mime composite entry starts with (mime length - 1) and the mime itself. */
   private static final byte[] HEADERS_ENTRY_PREFIX = entryPrefix(HEADERS_MIME);
 
+  private static final ByteBuf HEADERS_MIME_BYTES =
+      Unpooled.unreleasableBuffer(
+          Unpooled.wrappedBuffer(HEADERS_MIME.getBytes(StandardCharsets.US_ASCII)));
+
   private final ByteBufAllocator allocator;
   private final Map<String, byte[]> routeEntries = new ConcurrentHashMap<>();
 
@@ -60,7 +64,9 @@ final class MessageCodec {
       return ByteBufPayload.create(data, Unpooled.wrappedBuffer(route));
     }
     int content = headersContentLength(m);
-    ByteBuf metadata = allocator.buffer(route.length + HEADERS_ENTRY_PREFIX.length + 3 + content);
+    // An unpooled heap buffer sized exactly (it may still grow: Netty reserves worst-case room
+    // for UTF-8): the pooled direct buffer this used to take cost about 0.1 us per message.
+    ByteBuf metadata = Unpooled.buffer(route.length + HEADERS_ENTRY_PREFIX.length + 3 + content);
     metadata.writeBytes(route);
     writeHeadersEntry(metadata, m, content);
     return ByteBufPayload.create(data, metadata);
@@ -73,7 +79,7 @@ final class MessageCodec {
       return ByteBufPayload.create(data);
     }
     int content = headersContentLength(m);
-    ByteBuf metadata = allocator.buffer(HEADERS_ENTRY_PREFIX.length + 3 + content);
+    ByteBuf metadata = Unpooled.buffer(HEADERS_ENTRY_PREFIX.length + 3 + content);
     writeHeadersEntry(metadata, m, content);
     return ByteBufPayload.create(data, metadata);
   }
@@ -210,17 +216,14 @@ final class MessageCodec {
     return found;
   }
 
-  /** Whether {@code length} bytes at {@code at} equal the mime part of an entry prefix. */
+  /**
+   * Whether {@code length} bytes at {@code at} are our headers mime. Compared word by word
+   * ({@code ByteBufUtil.equals}): byte by byte, each access of a derived buffer pays a bounds and
+   * reference-count check, which made this the top frame of a server's profile.
+   */
   private static boolean sameBytes(ByteBuf buf, int at, int length, byte[] prefix) {
-    if (length != prefix.length - 1) {
-      return false;
-    }
-    for (int k = 0; k < length; k++) {
-      if (buf.getByte(at + k) != prefix[k + 1]) {
-        return false;
-      }
-    }
-    return true;
+    return length == HEADERS_MIME_BYTES.readableBytes()
+        && ByteBufUtil.equals(buf, at, HEADERS_MIME_BYTES, 0, length);
   }
 
   private static void require(boolean condition, String problem) {
