@@ -1,0 +1,233 @@
+#!/usr/bin/env bash
+# Meshwork's benchmark suite, one command, one report.
+#
+#   benchmarks/run.sh [quick|full]
+#
+# Builds the benchmark jar, starts BenchServer in its own JVM, runs every system's JMH rows in
+# rounds (each system's client in its own JVM, the order rotating per round), then writes
+#   benchmarks/results/report-<mode>.md    the tables, ratios, targets and machine facts
+#   benchmarks/results/report-<mode>.svg   the charts
+#   benchmarks/results/report-<mode>.json  the JMH results of every round, merged
+# Every phase is bounded in time; the server is stopped on exit whatever happens.
+#
+# Environment (optional): BENCH_SKIP_BUILD=1, BENCH_BASE_PORT (47100), BENCH_ROUNDS,
+# BENCH_PREWARM (seconds per client JVM), BENCH_SYSTEMS (space-separated subset),
+# BENCH_TASKSET (a CPU list: pins the server and every client JVM with taskset -c).
+set -euo pipefail
+
+MODE="${1:-quick}"
+HERE="$(cd "$(dirname "$0")" && pwd)"
+ROOT="$(dirname "$HERE")"
+cd "$ROOT"
+
+case "$MODE" in
+  quick)
+    ROUNDS="${BENCH_ROUNDS:-3}"
+    PREWARM="${BENCH_PREWARM:-4}"
+    SERVER_WARM=3
+    ITER=(-wi 1 -w 200ms -i 1 -r 1s)  # the short warm-up iteration absorbs the row's @Setup
+    MEASURED=1
+    JMH_CAP=300        # seconds per client JVM
+    ;;
+  full)
+    ROUNDS="${BENCH_ROUNDS:-3}"
+    PREWARM="${BENCH_PREWARM:-20}"
+    SERVER_WARM=10
+    ITER=(-wi 2 -w 2s -i 5 -r 2s)
+    MEASURED=5
+    JMH_CAP=1800
+    ;;
+  *)
+    echo "usage: benchmarks/run.sh [quick|full]" >&2
+    exit 2
+    ;;
+esac
+
+BASE_PORT="${BENCH_BASE_PORT:-47100}"
+CLK_TCK="$(getconf CLK_TCK 2>/dev/null || echo 100)"
+SYSTEMS=(${BENCH_SYSTEMS:-rawRSocket meshwork meshworkNoTimeout grpcDirect grpcDefault broadcast})
+JAR="$ROOT/benchmarks/target/meshwork-benchmarks.jar"
+WORK="$ROOT/benchmarks/target/bench-$MODE"
+RESULTS="$ROOT/benchmarks/results"
+LOG="$WORK/run.log"
+NOTES="$WORK/notes.txt"
+FACTS="$WORK/facts.properties"
+
+# The same JVM flags for the server and every client.
+JVM_FLAGS=(-Xms1g -Xmx1g -XX:+UseG1GC
+  -Dio.netty.leakDetection.level=disabled
+  -Dio.grpc.netty.shaded.io.netty.leakDetection.level=disabled
+  -Dorg.slf4j.simpleLogger.defaultLogLevel=warn)
+JAVA_MAJOR="$(java -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/{print $2}')"
+if [ "${JAVA_MAJOR%%.*}" -ge 24 ] 2>/dev/null; then
+  JVM_FLAGS+=(--sun-misc-unsafe-memory-access=allow)
+fi
+PIN=()
+if [ -n "${BENCH_TASKSET:-}" ]; then
+  PIN=(taskset -c "$BENCH_TASKSET")
+fi
+
+START_SECONDS=$SECONDS
+say() { printf '[run.sh %s +%ds] %s\n' "$MODE" "$((SECONDS - START_SECONDS))" "$*"; }
+
+mkdir -p "$WORK" "$RESULTS"
+rm -f "$WORK"/round*.json "$NOTES" "$LOG"
+: > "$NOTES"
+LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
+say "mode $MODE: $ROUNDS rounds, prewarm ${PREWARM}s per client JVM, JMH ${ITER[*]} -prof gc; load $LOAD_START"
+case "${LOAD_START%% *}" in
+  0.*|1.00) ;;
+  *) say "WARNING: the machine is busy (1-min load ${LOAD_START%% *}); figures will be noisy" ;;
+esac
+
+# ---- build (bounded); note framework files that differ from the commit, as built
+DIRTY="$(git -C "$ROOT" diff --name-only -- 'framework-*' 2>/dev/null | tr '\n' ' ' || true)"
+git -C "$ROOT" diff -- 'framework-*' > "$WORK/framework.diff" 2>/dev/null || true
+if [ "${BENCH_SKIP_BUILD:-0}" != "1" ]; then
+  say "building the benchmark jar (mvn -pl benchmarks -am package)"
+  timeout 900 mvn -B -q -DskipTests -pl benchmarks -am package
+fi
+[ -f "$JAR" ] || { say "no $JAR"; exit 1; }
+
+# ---- client-side facts (same flags as the clients)
+timeout 60 java "${JVM_FLAGS[@]}" -cp "$JAR" io.meshwork.benchmarks.EnvCheck > "$WORK/env.properties"
+say "client: $(grep -E '^epoll' "$WORK/env.properties" | tr '\n' ' ')"
+
+# ---- server: its own JVM; it exits when the FIFO on its stdin closes (when this script ends)
+SERVER_PID=""
+FIFO="$WORK/server.stdin"
+cleanup() {
+  local rc=$?
+  exec 3>&- 2>/dev/null || true
+  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    for _ in $(seq 1 50); do            # up to ~10 s for a clean exit on stdin EOF
+      kill -0 "$SERVER_PID" 2>/dev/null || break
+      sleep 0.2
+    done
+    if kill -0 "$SERVER_PID" 2>/dev/null; then
+      kill -TERM "$SERVER_PID" 2>/dev/null || true
+      for _ in $(seq 1 50); do
+        kill -0 "$SERVER_PID" 2>/dev/null || break
+        sleep 0.2
+      done
+      kill -KILL "$SERVER_PID" 2>/dev/null || true
+    fi
+  fi
+  rm -f "$FIFO"
+  exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+rm -f "$FIFO"
+mkfifo "$FIFO"
+"${PIN[@]}" java "${JVM_FLAGS[@]}" -D"meshwork.bench.basePort=$BASE_PORT" \
+  -cp "$JAR" io.meshwork.benchmarks.BenchServer < "$FIFO" > "$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+exec 3> "$FIFO"
+say "server started (pid $SERVER_PID), waiting for READY (at most 60 s)"
+for _ in $(seq 1 300); do
+  grep -q '^READY' "$WORK/server.log" && break
+  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server.log"; say "server died"; exit 1; }
+  sleep 0.2
+done
+grep -q '^READY' "$WORK/server.log" || { cat "$WORK/server.log"; say "server not ready in 60 s"; exit 1; }
+say "server: $(grep -E '^(server: epoll|READY)' "$WORK/server.log" | tr '\n' ' ')"
+
+# ---- one client JVM: one system's rows, JMH in-process (-f 0: the JVM is the fork)
+rows_for() {
+  case "$1" in
+    rawRSocket|meshwork|meshworkNoTimeout)
+      echo 'io.meshwork.benchmarks.(FireAndForgetThroughput|RequestResponseLatency|RequestResponseThroughput|RequestStreamThroughput)\.' ;;
+    grpcDirect|grpcDefault)
+      echo 'io.meshwork.benchmarks.(RequestResponseLatency|RequestResponseThroughput)\.' ;;
+    broadcast)
+      echo 'io.meshwork.benchmarks.BroadcastThroughput\.' ;;
+    *) echo "unknown system $1" >&2; return 1 ;;
+  esac
+}
+
+client() { # round, system, prewarm seconds, json out (or -), row regex, extra JMH args...
+  local round=$1 system=$2 prewarm=$3 out=$4 rows=$5
+  shift 5
+  local params=()
+  [ "$system" != broadcast ] && params=(-p "system=$system")
+  local json=()
+  [ "$out" != - ] && json=(-rf json -rff "$out")
+  timeout "$JMH_CAP" "${PIN[@]}" java "${JVM_FLAGS[@]}" \
+      -D"meshwork.bench.basePort=$BASE_PORT" \
+      -D"meshwork.bench.notes=$NOTES" \
+      -D"meshwork.bench.prewarmSeconds=$prewarm" \
+      -D"meshwork.bench.serverPid=$SERVER_PID" -D"meshwork.bench.clockTick=$CLK_TCK" \
+      -D"meshwork.bench.round=$round" \
+      -jar "$JAR" "$rows" "${params[@]}" -f 0 -foe true "$@" "${json[@]}" \
+    2>&1 | tee -a "$LOG" | awk -v tag="[r$round $system]" '
+      /^# Benchmark: /  { b = $3; sub(/.*benchmarks\./, "", b); sub(/\.[a-zA-Z]+$/, "", b) }
+      /^# Parameters: / { p = substr($0, 15) }
+      /^(prewarm|fnf) / { print "  " tag " " $0; fflush() }
+      /^Iteration /     { l = $0; sub(/^Iteration +[0-9]+: */, "", l)
+                          if (l ~ /^(client|prewarm|fnf)/) { pending = 1; next }
+                          printf "  %s %s %s: %s\n", tag, b, p, l; fflush(); next }
+      pending && /^([0-9]|n = )/ { printf "  %s %s %s: %s\n", tag, b, p, $0; pending = 0; fflush() }
+      /<failure>|Exception|ERROR/ { print "  " tag " !! " $0; fflush() }'
+}
+
+# ---- server warm-up: every system once, unmeasured, so that round 1 does not meet a cold server
+say "server warm-up: ${SERVER_WARM} s per system, not measured"
+for system in "${SYSTEMS[@]}"; do
+  timeout 120 "${PIN[@]}" java "${JVM_FLAGS[@]}" -D"meshwork.bench.basePort=$BASE_PORT" \
+    -cp "$JAR" io.meshwork.benchmarks.Prewarm "$system" "$SERVER_WARM" >> "$LOG" 2>&1 \
+    || say "WARNING: server warm-up of $system failed (see $LOG)"
+done
+
+# ---- the rounds
+n=${#SYSTEMS[@]}
+for round in $(seq 1 "$ROUNDS"); do
+  say "round $round of $ROUNDS"
+  for k in $(seq 0 $((n - 1))); do
+    system="${SYSTEMS[$(((k + round - 1) % n))]}"
+    say "round $round: $system"
+    if ! client "$round" "$system" "$PREWARM" "$WORK/round${round}-${system}.json" \
+        "$(rows_for "$system")" "${ITER[@]}" -prof gc; then
+      say "WARNING: $system failed or timed out in round $round; its rows are missing (see $LOG)"
+      echo "FAILED: round $round, $system (JMH exited non-zero or hit the ${JMH_CAP} s cap)" >> "$NOTES"
+    fi
+  done
+done
+
+# ---- the report
+LOAD_END="$(cut -d' ' -f1-3 /proc/loadavg)"
+DURATION=$((SECONDS - START_SECONDS))
+{
+  echo "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "rounds=$ROUNDS"
+  echo "prewarm.seconds=$PREWARM"
+  echo "jmh.measured=$MEASURED"
+  echo "server.warm.seconds=$SERVER_WARM"
+  echo "jmh.settings=per round and system one JVM (JMH -f 0), prewarm ${PREWARM} s, then per row ${ITER[*]}, -prof gc"
+  echo "duration=$((DURATION / 60)) min $((DURATION % 60)) s (build, server, warm-up, $ROUNDS rounds)"
+  echo "host.nproc=$(nproc)"
+  echo "host.cpu=$(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)"
+  echo "host.mem=$(awk '/MemTotal/{printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
+  echo "host.kernel=$(uname -sr)"
+  echo "java.version=$(java -version 2>&1 | tr '\n' ' ' | sed 's/  */ /g')"
+  echo "java.version.short=$(java -version 2>&1 | head -1)"
+  echo "jvm.flags=${JVM_FLAGS[*]}"
+  if [ -n "${BENCH_TASKSET:-}" ]; then
+    echo "placement=pinned: server and clients with taskset -c $BENCH_TASKSET"
+  else
+    echo "placement=unpinned (server and client JVMs share all vCPUs)"
+  fi
+  echo "load.start=$LOAD_START"
+  echo "load.end=$LOAD_END"
+  echo "server.epoll=$(sed -n 's/^server: epoll \(.*\), base port.*/\1/p' "$WORK/server.log")"
+  echo "git.rev=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"
+  echo "git.dirty=${DIRTY:-none}"
+  cat "$WORK/env.properties"
+} > "$FACTS"
+say "load average: start $LOAD_START, end $LOAD_END; writing the report"
+timeout 120 java "${JVM_FLAGS[@]}" -cp "$JAR" io.meshwork.benchmarks.Report --mode "$MODE" \
+  --facts "$FACTS" --notes "$NOTES" \
+  --md "$RESULTS/report-$MODE.md" --svg "$RESULTS/report-$MODE.svg" \
+  --json "$RESULTS/report-$MODE.json" "$WORK"/round*.json
+say "done in $((DURATION / 60)) min $((DURATION % 60)) s: $RESULTS/report-$MODE.md"

@@ -1,0 +1,147 @@
+package io.meshwork.benchmarks;
+
+import io.meshwork.BroadcastOptions;
+import io.meshwork.Delivery;
+import io.meshwork.Message;
+import io.meshwork.Node;
+import io.meshwork.rsocket.RSocketTransport;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import reactor.core.publisher.Mono;
+
+/**
+ * Acknowledged broadcast fan-out, Meshwork only: a client node that knows exactly {@code members}
+ * of {@link BenchServer}'s member nodes (seeded with their addresses) broadcasts to them, {@value
+ * #IN_FLIGHT} broadcasts outstanding through {@link Window}. Each invocation makes {@value
+ * #DELIVERIES} deliveries ({@value #DELIVERIES} / {@code members} broadcasts), so one op is one
+ * acknowledged delivery whatever the fan-out, and every delivery is checked to have succeeded.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 3, time = 1)
+@Fork(1)
+public class BroadcastThroughput {
+
+  /** Deliveries per invocation. */
+  public static final int DELIVERIES = 1024;
+
+  /** Broadcasts outstanding at once. */
+  public static final int IN_FLIGHT = 16;
+
+  private static final BroadcastOptions ACKNOWLEDGED = BroadcastOptions.acknowledged();
+
+  /** How many members the client knows. */
+  @Param({"1", "2", "4", "8"})
+  public int members;
+
+  /** Message payload in bytes. */
+  @Param({"16", "1024"})
+  public int payloadSize;
+
+  private Node node;
+  private Message message;
+
+  /** Starts the client node, seeded with the first {@code members} member addresses. */
+  @Setup(Level.Trial)
+  public void connect() {
+    Systems.announce();
+    if (members < 1 || members > Ports.MEMBERS) {
+      throw new IllegalArgumentException("members must be 1 to " + Ports.MEMBERS);
+    }
+    prewarm();
+    node = seeded(members);
+    message = Message.of(Wire.BCAST, new byte[payloadSize]);
+    Integer delivered = oneBroadcast().block(Wire.TIMEOUT);
+    if (delivered == null || delivered != members) {
+      throw new IllegalStateException(
+          "A broadcast reached " + delivered + " members, expected " + members);
+    }
+  }
+
+  /** A client node that knows the first {@code count} members. */
+  private static Node seeded(int count) {
+    String[] seeds = new String[count];
+    for (int i = 0; i < count; i++) {
+      seeds[i] = Ports.HOST + ":" + Ports.member(i);
+    }
+    return Node.builder()
+        .bind(Ports.HOST, 0)
+        .transport(RSocketTransport.tcp())
+        .seeds(seeds)
+        .build()
+        .start()
+        .block(Wire.TIMEOUT);
+  }
+
+  /** Once per JVM: broadcasts to 1 and to all members, alternating 16 B and 1 KiB. */
+  static void prewarm() {
+    if (!Prewarm.pending("broadcast")) {
+      return;
+    }
+    Node one = seeded(1);
+    Node all = seeded(Ports.MEMBERS);
+    try {
+      Message[] messages = {
+        Message.of(Wire.BCAST, new byte[16]), Message.of(Wire.BCAST, new byte[1024])
+      };
+      int[] turn = {0};
+      Prewarm.once(
+          "broadcast",
+          () -> {
+            Message m = messages[turn[0]++ & 1];
+            Window.run(() -> one.broadcast(m, ACKNOWLEDGED), 256, IN_FLIGHT);
+            Window.run(() -> all.broadcast(m, ACKNOWLEDGED), 64, IN_FLIGHT);
+          });
+    } finally {
+      one.shutdown().block(Wire.TIMEOUT);
+      all.shutdown().block(Wire.TIMEOUT);
+    }
+  }
+
+  /** Shuts the client node down. */
+  @TearDown(Level.Trial)
+  public void close() {
+    node.shutdown().block(Wire.TIMEOUT);
+  }
+
+  private Mono<Integer> oneBroadcast() {
+    return node.broadcast(message, ACKNOWLEDGED)
+        .map(BroadcastThroughput::succeeded)
+        .reduce(0, Integer::sum);
+  }
+
+  private static int succeeded(Delivery d) {
+    return d.isSuccess() ? 1 : 0;
+  }
+
+  /**
+   * {@value #DELIVERIES} / {@code members} acknowledged broadcasts.
+   *
+   * @return the deliveries that succeeded (all of them, or it throws)
+   */
+  @Benchmark
+  @OperationsPerInvocation(DELIVERIES)
+  public long broadcast() {
+    long delivered = Window.run(this::oneBroadcast, DELIVERIES / members, IN_FLIGHT);
+    if (delivered != DELIVERIES) {
+      throw new IllegalStateException(
+          "Delivered " + delivered + " of " + DELIVERIES + " (a member failed)");
+    }
+    return delivered;
+  }
+}
