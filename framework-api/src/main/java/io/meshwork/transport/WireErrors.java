@@ -93,6 +93,20 @@ public final class WireErrors {
   }
 
   /**
+   * An error as it arrives on the caller's side of a wire: reduced to code and message, then
+   * decoded with the caller's route and peer. For transports without a wire (in-memory,
+   * simulated), so that they fail exactly as a networked one would.
+   *
+   * @param error the responder's error
+   * @param route the route of the call that failed
+   * @param remote the peer that answered, or {@code null} if unknown
+   * @return the typed error the caller sees
+   */
+  public static MeshworkException crossed(Throwable error, String route, @Nullable NodeId remote) {
+    return decode(code(error), message(error), route, remote);
+  }
+
+  /**
    * The error a caller sees for a code and message received.
    *
    * @param code the wire code

@@ -139,7 +139,7 @@ final class InMemoryConnection implements Connection {
   }
 
   private MeshworkException retype(String route, Throwable e) {
-    return WireErrors.decode(WireErrors.code(e), WireErrors.message(e), route, to.local().id());
+    return WireErrors.crossed(e, route, to.local().id());
   }
 
   private ConnectionClosedException closedError(String route) {

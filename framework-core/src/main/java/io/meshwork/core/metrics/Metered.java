@@ -4,11 +4,11 @@ import io.meshwork.Environment;
 import io.meshwork.Interaction;
 import io.meshwork.spi.CallOutcome;
 import io.meshwork.spi.NodeMetrics;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.SignalType;
+import reactor.core.publisher.Signal;
 
 /**
  * Times a call from subscription to its end and counts it in flight, for one node's recorder.
@@ -56,7 +56,7 @@ public final class Metered {
     return Mono.defer(
         () -> {
           Timing t = new Timing(route, interaction, inbound);
-          return call.doOnError(t::failed).doFinally(t::end);
+          return call.doOnEach(t::signal).doOnCancel(t::cancelled);
         });
   }
 
@@ -74,17 +74,21 @@ public final class Metered {
     return Flux.defer(
         () -> {
           Timing t = new Timing(route, interaction, inbound);
-          return call.doOnError(t::failed).doFinally(t::end);
+          return call.doOnEach(t::signal).doOnCancel(t::cancelled);
         });
   }
 
-  /** One call's timing; created at subscription. */
+  /**
+   * One call's timing; created at subscription. It records at the terminal signal, before the
+   * signal reaches the subscriber (so a caller that saw the outcome sees it counted), or at a
+   * cancel; once.
+   */
   private final class Timing {
     private final String route;
     private final Interaction interaction;
     private final boolean inbound;
     private final long start;
-    private @Nullable Throwable error;
+    private final AtomicBoolean ended = new AtomicBoolean();
 
     Timing(String route, Interaction interaction, boolean inbound) {
       this.route = route;
@@ -94,15 +98,23 @@ public final class Metered {
       active.incrementAndGet();
     }
 
-    void failed(Throwable e) {
-      error = e;
+    void signal(Signal<?> signal) {
+      if (signal.isOnError()) {
+        end(CallOutcome.of(signal.getThrowable()));
+      } else if (signal.isOnComplete()) {
+        end(CallOutcome.SUCCESS);
+      }
     }
 
-    void end(SignalType signal) {
-      active.decrementAndGet();
-      CallOutcome outcome =
-          signal == SignalType.CANCEL ? CallOutcome.CANCELLED : CallOutcome.of(error);
-      recorder.call(route, interaction, inbound, outcome, environment.nanoTime() - start);
+    void cancelled() {
+      end(CallOutcome.CANCELLED);
+    }
+
+    private void end(CallOutcome outcome) {
+      if (ended.compareAndSet(false, true)) {
+        active.decrementAndGet();
+        recorder.call(route, interaction, inbound, outcome, environment.nanoTime() - start);
+      }
     }
   }
 }

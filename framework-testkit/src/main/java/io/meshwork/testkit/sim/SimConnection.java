@@ -148,7 +148,7 @@ final class SimConnection implements Connection {
   }
 
   private Throwable retype(String route, Throwable e) {
-    return WireErrors.decode(WireErrors.code(e), WireErrors.message(e), route, to.local().id());
+    return WireErrors.crossed(e, route, to.local().id());
   }
 
   private ConnectionClosedException closed(String route) {
