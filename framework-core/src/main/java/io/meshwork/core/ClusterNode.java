@@ -18,6 +18,7 @@ import io.meshwork.clock.LamportClock;
 import io.meshwork.spi.NodeMetrics;
 import io.meshwork.spi.NodeOptions;
 import io.meshwork.transport.Connection;
+import io.meshwork.transport.OwnedSubscriptions;
 import io.meshwork.transport.PeerInfo;
 import io.meshwork.transport.TransportBinding;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,8 +29,6 @@ import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.Disposable;
-import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -59,7 +58,7 @@ final class ClusterNode implements Node {
   private final @Nullable Metered metered;
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
   private final Sinks.Empty<Void> closed = Sinks.empty();
-  private final Disposable.Composite detached = Disposables.composite();
+  private final OwnedSubscriptions detached = new OwnedSubscriptions();
   private final PeerConnections peers;
   private volatile @Nullable TransportBinding binding;
 
@@ -260,15 +259,7 @@ final class ClusterNode implements Node {
   /** As over a wire: the send completes at once, the handler runs apart (until shutdown). */
   private Mono<Void> sendToSelf(Message message) {
     return Mono.fromRunnable(
-        () -> {
-          Disposable.Swap slot = Disposables.swap();
-          detached.add(slot);
-          slot.update(
-              router
-                  .fireAndForget(message.stamped(id, message.lamportTime()))
-                  .doFinally(s -> detached.remove(slot))
-                  .subscribe(null, e -> {}));
-        });
+        () -> detached.run(router.fireAndForget(message.stamped(id, message.lamportTime()))));
   }
 
   @Override

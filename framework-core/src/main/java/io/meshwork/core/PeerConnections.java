@@ -6,6 +6,7 @@ import io.meshwork.Target;
 import io.meshwork.error.MeshworkException;
 import io.meshwork.error.UnreachableException;
 import io.meshwork.transport.Connection;
+import io.meshwork.transport.OwnedSubscriptions;
 import io.meshwork.transport.TransportBinding;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,8 +18,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.Disposable;
-import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
 
 /**
@@ -43,7 +42,7 @@ final class PeerConnections {
   private final Map<Address, Connection> byAddress = new ConcurrentHashMap<>();
   private final Map<NodeId, Address> addresses = new ConcurrentHashMap<>();
   private final Map<Address, Mono<Connection>> dialing = new ConcurrentHashMap<>();
-  private final Disposable.Composite watches = Disposables.composite();
+  private final OwnedSubscriptions watches = new OwnedSubscriptions();
   private volatile @Nullable TransportBinding binding;
 
   PeerConnections(NodeId self) {
@@ -163,17 +162,7 @@ final class PeerConnections {
     if (dialled != null) {
       byAddress.put(dialled, c);
     }
-    // The watch ends with the connection and then leaves the composite, so neither grows.
-    Disposable.Swap watch = Disposables.swap();
-    watches.add(watch);
-    watch.update(
-        c.onClose()
-            .doFinally(
-                s -> {
-                  watches.remove(watch);
-                  forget(c, dialled);
-                })
-            .subscribe(null, e -> {}));
+    watches.run(c.onClose().doFinally(s -> forget(c, dialled)));
   }
 
   private void forget(Connection c, @Nullable Address dialled) {

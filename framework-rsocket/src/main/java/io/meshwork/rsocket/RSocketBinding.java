@@ -4,6 +4,7 @@ import io.meshwork.Address;
 import io.meshwork.error.InvalidRequestException;
 import io.meshwork.error.UnreachableException;
 import io.meshwork.transport.Connection;
+import io.meshwork.transport.OwnedSubscriptions;
 import io.meshwork.transport.PeerInfo;
 import io.meshwork.transport.Responder;
 import io.meshwork.transport.TransportBinding;
@@ -23,8 +24,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.Disposable;
-import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.netty.tcp.TcpClient;
@@ -43,7 +42,7 @@ final class RSocketBinding implements TransportBinding {
   private final MessageCodec codec;
   private final int rsocketInboundLimit;
   private final Set<RSocket> connections = ConcurrentHashMap.newKeySet();
-  private final Disposable.Composite watches = Disposables.composite();
+  private final OwnedSubscriptions watches = new OwnedSubscriptions();
   private final Sinks.Empty<Void> closed = Sinks.empty();
   private volatile PeerInfo local;
   private volatile @Nullable CloseableChannel server;
@@ -84,15 +83,14 @@ final class RSocketBinding implements TransportBinding {
                       local.id(),
                       Address.of(local.address().host(), channel.address().getPort()),
                       local.maxInboundPayloadSize());
-              watches.add(
+              watches.run(
                   channel
                       .onClose()
                       .doFinally(
                           s -> {
                             closed.tryEmitEmpty();
                             watches.dispose();
-                          })
-                      .subscribe(null, e -> {}));
+                          }));
               return (TransportBinding) this;
             });
   }
@@ -188,18 +186,7 @@ final class RSocketBinding implements TransportBinding {
       rsocket.dispose();
       return;
     }
-    // The watch ends with the connection and then leaves the composite, so neither grows.
-    Disposable.Swap watch = Disposables.swap();
-    watches.add(watch);
-    watch.update(
-        rsocket
-            .onClose()
-            .doFinally(
-                s -> {
-                  connections.remove(rsocket);
-                  watches.remove(watch);
-                })
-            .subscribe(null, e -> {}));
+    watches.run(rsocket.onClose().doFinally(s -> connections.remove(rsocket)));
   }
 
   @Override

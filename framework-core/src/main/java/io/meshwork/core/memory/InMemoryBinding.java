@@ -3,13 +3,12 @@ package io.meshwork.core.memory;
 import io.meshwork.Address;
 import io.meshwork.error.UnreachableException;
 import io.meshwork.transport.Connection;
+import io.meshwork.transport.OwnedSubscriptions;
 import io.meshwork.transport.PeerInfo;
 import io.meshwork.transport.Responder;
 import io.meshwork.transport.TransportBinding;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import reactor.core.Disposable;
-import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
@@ -21,7 +20,7 @@ final class InMemoryBinding implements TransportBinding {
   private final Responder responder;
   private final Set<InMemoryConnection> connections = ConcurrentHashMap.newKeySet();
   private final Sinks.Empty<Void> closed = Sinks.empty();
-  private final Disposable.Composite detached = Disposables.composite();
+  private final OwnedSubscriptions detached = new OwnedSubscriptions();
   private volatile boolean disposed;
 
   InMemoryBinding(InMemoryTransport network, PeerInfo local, Responder responder) {
@@ -44,10 +43,7 @@ final class InMemoryBinding implements TransportBinding {
    * this binding is disposed first.
    */
   void runDetached(Mono<Void> handling) {
-    // The subscription leaves the composite when it ends, so neither grows.
-    Disposable.Swap slot = Disposables.swap();
-    detached.add(slot);
-    slot.update(handling.doFinally(s -> detached.remove(slot)).subscribe(null, e -> {}));
+    detached.run(handling);
   }
 
   @Override

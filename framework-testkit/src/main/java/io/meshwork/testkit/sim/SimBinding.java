@@ -3,13 +3,12 @@ package io.meshwork.testkit.sim;
 import io.meshwork.Address;
 import io.meshwork.error.UnreachableException;
 import io.meshwork.transport.Connection;
+import io.meshwork.transport.OwnedSubscriptions;
 import io.meshwork.transport.PeerInfo;
 import io.meshwork.transport.Responder;
 import io.meshwork.transport.TransportBinding;
 import java.util.ArrayList;
 import java.util.List;
-import reactor.core.Disposable;
-import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
@@ -20,7 +19,7 @@ final class SimBinding implements TransportBinding {
   private final PeerInfo local;
   private final Responder responder;
   private final List<SimConnection> connections = new ArrayList<>();
-  private final Disposable.Composite detached = Disposables.composite();
+  private final OwnedSubscriptions detached = new OwnedSubscriptions();
   private final Sinks.Empty<Void> closed = Sinks.empty();
   private boolean disposed;
 
@@ -45,9 +44,7 @@ final class SimBinding implements TransportBinding {
 
   /** Runs a handler apart from its caller; cancelled if this node crashes first. */
   void runDetached(Mono<?> handling) {
-    Disposable.Swap slot = Disposables.swap();
-    detached.add(slot);
-    slot.update(handling.doFinally(s -> detached.remove(slot)).subscribe(null, e -> {}));
+    detached.run(handling);
   }
 
   @Override
