@@ -84,6 +84,15 @@ public interface Node {
   io.meshwork.clock.LamportClock clock();
 
   /**
+   * The cluster as this node sees it: live members, their metadata and routes, failure
+   * suspicion, and a stream of changes. Members join through the seeds; a node that knows no seed
+   * yet keeps trying them with backoff.
+   *
+   * @return the membership view
+   */
+  io.meshwork.membership.Membership membership();
+
+  /**
    * The defaults this node's verbs use when given no {@link CallOptions}.
    *
    * @return the node's call options

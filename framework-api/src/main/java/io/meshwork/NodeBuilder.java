@@ -1,5 +1,6 @@
 package io.meshwork;
 
+import io.meshwork.membership.MembershipOptions;
 import io.meshwork.spi.NodeFactory;
 import io.meshwork.spi.NodeMetrics;
 import io.meshwork.spi.NodeOptions;
@@ -9,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Objects;
 import java.util.ServiceLoader;
 import org.jspecify.annotations.Nullable;
@@ -38,12 +41,20 @@ public final class NodeBuilder {
   /** The longest route accepted, in UTF-8 bytes (the limit of an RSocket routing tag). */
   public static final int MAX_ROUTE_LENGTH = Message.MAX_ROUTE_LENGTH;
 
+  /** The longest metadata key or value, in UTF-8 bytes. */
+  public static final int MAX_METADATA_ENTRY_LENGTH = 255;
+
+  /** Routes the framework serves itself (membership); user routes may not start with it. */
+  public static final String RESERVED_ROUTE_PREFIX = "meshwork/";
+
   /** The largest inbound payload limit accepted: 1 GiB. */
   public static final int MAX_INBOUND_PAYLOAD_SIZE = 1 << 30;
 
   private @Nullable NodeId id;
   private Address bindAddress = Address.of("127.0.0.1", 0);
   private final List<Address> seeds = new ArrayList<>();
+  private final Map<String, String> metadata = new TreeMap<>();
+  private MembershipOptions membership = MembershipOptions.defaults();
   private @Nullable Transport transport;
   private final List<Route> routes = new ArrayList<>();
   private Environment environment = Environment.system();
@@ -198,6 +209,44 @@ public final class NodeBuilder {
   }
 
   /**
+   * The membership protocol's parameters (probe period, timeouts, gossip). Default: {@link
+   * MembershipOptions#defaults()}.
+   *
+   * @param options the parameters
+   * @return this builder
+   */
+  public NodeBuilder membership(MembershipOptions options) {
+    this.membership = Objects.requireNonNull(options, "options");
+    return this;
+  }
+
+  /**
+   * Metadata this node advertises to the cluster (beside the routes it serves, which it
+   * advertises anyway). Adds to earlier metadata. Keys and values are at most {@value
+   * #MAX_METADATA_ENTRY_LENGTH} UTF-8 bytes each.
+   *
+   * @param key the key
+   * @param value the value
+   * @return this builder
+   */
+  public NodeBuilder metadata(String key, String value) {
+    checkMetadata(key, "key");
+    checkMetadata(value, "value");
+    metadata.put(key, value);
+    return this;
+  }
+
+  private static void checkMetadata(String s, String what) {
+    Objects.requireNonNull(s, what);
+    int length = s.getBytes(StandardCharsets.UTF_8).length;
+    if (length > MAX_METADATA_ENTRY_LENGTH) {
+      throw new IllegalArgumentException(
+          "metadata " + what + " must be at most " + MAX_METADATA_ENTRY_LENGTH
+              + " UTF-8 bytes, got " + length);
+    }
+  }
+
+  /**
    * Validates the options and creates the node, not yet started.
    *
    * @return the node
@@ -230,6 +279,11 @@ public final class NodeBuilder {
                 + r.name()
                 + "'");
       }
+      if (r.name().startsWith(RESERVED_ROUTE_PREFIX)) {
+        throw new IllegalArgumentException(
+            "routes starting with '" + RESERVED_ROUTE_PREFIX + "' are the framework's own, got '"
+                + r.name() + "'");
+      }
       String key = r.name() + '\u0000' + r.handler().interaction();
       if (seen.contains(key)) {
         throw new IllegalArgumentException(
@@ -253,7 +307,9 @@ public final class NodeBuilder {
             environment,
             maxInboundPayloadSize,
             callOptions,
-            metrics));
+            metrics,
+            membership,
+            metadata));
   }
 
   /**

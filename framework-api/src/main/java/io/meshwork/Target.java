@@ -11,7 +11,7 @@ import java.util.Objects;
  * node.request(Target.address("127.0.0.1:7001"), Message.of("echo", "hi"));
  * }</pre>
  */
-public sealed interface Target permits Target.ToMember, Target.ToAddress {
+public sealed interface Target permits Target.ToMember, Target.ToAddress, Target.ToAnyServing {
 
   /**
    * A member known by id: the node uses its connection to that member, or connects to the address
@@ -43,6 +43,40 @@ public sealed interface Target permits Target.ToMember, Target.ToAddress {
    */
   static Target address(String hostPort) {
     return new ToAddress(Address.parse(hostPort));
+  }
+
+  /**
+   * Any live member that serves a route (service discovery through membership): each attempt
+   * picks one of the members whose advertised routes include it, this node too if it serves it.
+   * Fails with {@link io.meshwork.error.UnreachableException} (which a retry policy retries) when
+   * no live member serves it.
+   *
+   * <pre>{@code
+   * node.request(Target.anyServing("orders"), Message.of("orders", order));
+   * }</pre>
+   *
+   * @param route the route
+   * @return the target
+   */
+  static Target anyServing(String route) {
+    return new ToAnyServing(route);
+  }
+
+  /**
+   * Any live member serving a route.
+   *
+   * @param route the route
+   */
+  record ToAnyServing(String route) implements Target {
+    /** Checks the route is present. */
+    public ToAnyServing {
+      Objects.requireNonNull(route, "route");
+    }
+
+    @Override
+    public String toString() {
+      return "any member serving '" + route + "'";
+    }
   }
 
   /**

@@ -184,6 +184,27 @@ class NodeBuilderTest {
   class RouteNames {
 
     @Test
+    @DisplayName("routes under the framework's reserved prefix are rejected")
+    void reservedPrefix() {
+      assertThatIllegalArgumentException()
+          .isThrownBy(() -> valid().route("meshwork/swim", RR).build())
+          .withMessageContaining("'meshwork/'")
+          .withMessageContaining("framework's own");
+    }
+
+    @Test
+    @DisplayName("metadata keys and values are at most 255 UTF-8 bytes")
+    void metadataLimits() {
+      assertThatIllegalArgumentException()
+          .isThrownBy(() -> valid().metadata("k".repeat(256), "v"))
+          .withMessageContaining("metadata key")
+          .withMessageContaining("got 256");
+      assertThatIllegalArgumentException()
+          .isThrownBy(() -> valid().metadata("zone", "\u00e9".repeat(128)))
+          .withMessageContaining("metadata value");
+    }
+
+    @Test
     @DisplayName("the limit is 255 UTF-8 bytes")
     void limitIs255() {
       assertThat(NodeBuilder.MAX_ROUTE_LENGTH).isEqualTo(255);

@@ -5,7 +5,9 @@ import io.meshwork.CallOptions;
 import io.meshwork.Environment;
 import io.meshwork.NodeId;
 import io.meshwork.transport.Transport;
+import io.meshwork.membership.MembershipOptions;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything a {@link io.meshwork.NodeBuilder} collected, validated and immutable.
@@ -19,6 +21,8 @@ import java.util.List;
  * @param maxInboundPayloadSize the largest payload accepted, in bytes
  * @param callOptions the defaults for outgoing calls
  * @param metrics where the node reports what it does
+ * @param membership the membership protocol's parameters
+ * @param metadata what the node advertises to the cluster
  */
 public record NodeOptions(
     NodeId id,
@@ -29,11 +33,14 @@ public record NodeOptions(
     Environment environment,
     int maxInboundPayloadSize,
     CallOptions callOptions,
-    NodeMetrics metrics) {
+    NodeMetrics metrics,
+    MembershipOptions membership,
+    Map<String, String> metadata) {
 
-  /** Copies the lists. */
+  /** Copies the lists and the metadata. */
   public NodeOptions {
     seeds = List.copyOf(seeds);
     routes = List.copyOf(routes);
+    metadata = Map.copyOf(metadata);
   }
 }

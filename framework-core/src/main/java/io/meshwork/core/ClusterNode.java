@@ -15,6 +15,14 @@ import io.meshwork.core.metrics.Metered;
 import io.meshwork.core.resilience.CallPolicy;
 import io.meshwork.core.resilience.RetryRules;
 import io.meshwork.clock.LamportClock;
+import io.meshwork.core.membership.Swim;
+import io.meshwork.error.UnreachableException;
+import io.meshwork.membership.Member;
+import io.meshwork.membership.Membership;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import io.meshwork.spi.NodeMetrics;
 import io.meshwork.spi.NodeOptions;
 import io.meshwork.transport.Connection;
@@ -60,12 +68,23 @@ final class ClusterNode implements Node {
   private final Sinks.Empty<Void> closed = Sinks.empty();
   private final OwnedSubscriptions detached = new OwnedSubscriptions();
   private final PeerConnections peers;
+  private final Swim membership;
+  private final AtomicInteger roundRobin = new AtomicInteger();
   private volatile @Nullable TransportBinding binding;
 
   ClusterNode(NodeOptions options) {
     this.options = options;
     this.id = options.id();
-    this.peers = new PeerConnections(id);
+    Set<String> served = new TreeSet<>();
+    options.routes().forEach(r -> served.add(r.name()));
+    this.membership =
+        new Swim(
+            Swim.initial(id, options.bindAddress(), options.metadata(), served),
+            options.membership(),
+            options.environment(),
+            options.seeds(),
+            new MembershipWire());
+    this.peers = new PeerConnections(id, membership::addressOf, membership::connectionLost);
     AtomicInteger active = new AtomicInteger();
     this.recorder = options.metrics().start(id, peers::connected, active::get);
     this.metered =
@@ -73,7 +92,7 @@ final class ClusterNode implements Node {
             ? null
             : new Metered(recorder, options.environment(), active);
     this.policy = new CallPolicy(id, options.environment(), recorder::retry);
-    this.broadcaster = new Broadcaster(this, peers::members, recorder::dropped);
+    this.broadcaster = new Broadcaster(this, this::liveMembers, recorder::dropped);
     this.router =
         new Router(
             id,
@@ -81,6 +100,7 @@ final class ClusterNode implements Node {
             options.maxInboundPayloadSize(),
             clock,
             metered,
+            membership,
             this::accepted);
   }
 
@@ -122,23 +142,38 @@ final class ClusterNode implements Node {
                           new IllegalStateException("Node " + id + " was shut down while starting"));
                     }
                     log.info("Node {} listening on {}", id, b.local().address());
-                    return connectSeeds(b.local().address()).thenReturn((Node) this);
+                    return membership.start(b.local().address()).thenReturn((Node) this);
                   });
         });
   }
 
-  private Mono<Void> connectSeeds(Address own) {
-    return Flux.fromIterable(options.seeds())
-        .filter(seed -> !seed.equals(own))
-        .flatMap(
-            seed ->
-                peers.dial(seed)
-                    .onErrorResume(
-                        e -> {
-                          log.warn("Node {} could not reach seed {}: {}", id, seed, e.getMessage());
-                          return Mono.empty();
-                        }))
-        .then();
+  /** The membership protocol's frames travel on the node's connections, unmetered. */
+  private final class MembershipWire implements Swim.Wire {
+    @Override
+    public Mono<Message> request(Address to, Message frame) {
+      return peers.dial(to).flatMap(c -> c.requestResponse(frame));
+    }
+
+    @Override
+    public Mono<Void> send(Address to, Message frame) {
+      return peers.dial(to).flatMap(c -> c.fireAndForget(frame));
+    }
+
+    @Override
+    public void disconnect(NodeId member) {
+      peers.disconnect(member);
+    }
+  }
+
+  /** The live members of the view, this node excluded, sorted by id: whom broadcast reaches. */
+  private List<NodeId> liveMembers() {
+    List<NodeId> ids = new ArrayList<>();
+    for (Member m : membership.members()) {
+      if (!m.id().equals(id)) {
+        ids.add(m.id());
+      }
+    }
+    return ids;
   }
 
   private void accepted(Connection connection) {
@@ -151,11 +186,18 @@ final class ClusterNode implements Node {
 
   @Override
   public Mono<Void> shutdown() {
+    // Say LEFT while the connections are still up, then stop everything.
+    return Mono.defer(() -> state.get() == State.RUNNING ? membership.leave() : Mono.<Void>empty())
+        .then(Mono.defer(this::stop));
+  }
+
+  private Mono<Void> stop() {
     return Mono.defer(
         () -> {
           State previous = state.getAndSet(State.STOPPED);
           TransportBinding b = binding;
           if (previous != State.STOPPED) {
+            membership.stop();
             policy.dispose();
             recorder.close();
             detached.dispose();
@@ -182,6 +224,31 @@ final class ClusterNode implements Node {
   @Override
   public LamportClock clock() {
     return clock;
+  }
+
+  @Override
+  public Membership membership() {
+    return membership;
+  }
+
+  /**
+   * A target as the transport knows it: a member serving the route for {@link
+   * Target.ToAnyServing} (round robin over the live providers, this node included), else itself.
+   *
+   * @throws UnreachableException if no live member serves the route
+   */
+  private Target resolve(Target target) {
+    if (!(target instanceof Target.ToAnyServing)) {
+      return target;
+    }
+    String route = ((Target.ToAnyServing) target).route();
+    List<Member> providers = membership.serving(route);
+    if (providers.isEmpty()) {
+      throw new UnreachableException(
+          "No live member of node " + id + "'s view serves route '" + route + "'", null);
+    }
+    int i = Math.floorMod(roundRobin.getAndIncrement(), providers.size());
+    return Target.member(providers.get(i).id());
   }
 
   /** An outgoing message leaves with this node's next Lamport time. */
@@ -240,11 +307,13 @@ final class ClusterNode implements Node {
   public Mono<Void> send(Target target, Message message, CallOptions call) {
     Mono<Void> attempt =
         Mono.defer(
-            () ->
-                isSelf(target)
-                    ? sendToSelf(outgoing(message))
-                    : onConnection(
-                        target, c -> checked(c, message, () -> c.fireAndForget(outgoing(message)))));
+            () -> {
+              Target t = resolve(target);
+              return isSelf(t)
+                  ? sendToSelf(outgoing(message))
+                  : onConnection(
+                      t, c -> checked(c, message, () -> c.fireAndForget(outgoing(message))));
+            });
     // A send completes once written: a per-attempt timeout would bound nothing useful.
     return metered(
         policy.mono(
@@ -266,12 +335,13 @@ final class ClusterNode implements Node {
   public Mono<Message> request(Target target, Message message, CallOptions call) {
     Mono<Message> attempt =
         Mono.defer(
-            () ->
-                isSelf(target)
-                    ? router.requestResponse(toSelf(message))
-                    : onConnection(
-                        target,
-                        c -> checked(c, message, () -> c.requestResponse(outgoing(message)))))
+            () -> {
+              Target t = resolve(target);
+              return isSelf(t)
+                  ? router.requestResponse(toSelf(message))
+                  : onConnection(
+                      t, c -> checked(c, message, () -> c.requestResponse(outgoing(message))));
+            })
             .map(this::incoming);
     boolean idempotent = call.idempotent();
     return metered(
@@ -288,15 +358,17 @@ final class ClusterNode implements Node {
   public Flux<Message> stream(Target target, Message message, CallOptions call) {
     Flux<Message> attempt =
         Flux.defer(
-            () ->
-                isSelf(target)
-                    ? router.requestStream(toSelf(message))
-                    : connection(target)
-                        .flatMapMany(
-                            c -> {
-                              PayloadTooLargeException e = tooLarge(c, message);
-                              return e != null ? Flux.error(e) : c.requestStream(outgoing(message));
-                            }))
+            () -> {
+              Target t = resolve(target);
+              return isSelf(t)
+                  ? router.requestStream(toSelf(message))
+                  : connection(t)
+                      .flatMapMany(
+                          c -> {
+                            PayloadTooLargeException e = tooLarge(c, message);
+                            return e != null ? Flux.error(e) : c.requestStream(outgoing(message));
+                          });
+            })
             .map(this::incoming);
     boolean idempotent = call.idempotent();
     return metered(
@@ -314,12 +386,13 @@ final class ClusterNode implements Node {
     Flux<Message> attempt =
         Flux.defer(
             () -> {
-              if (isSelf(target)) {
+              Target t = resolve(target);
+              if (isSelf(t)) {
                 return router
                     .requestChannel(Flux.from(messages).map(m -> toSelf(m)))
                     .map(this::incoming);
               }
-              return connection(target)
+              return connection(t)
                   .flatMapMany(
                       c ->
                           c.requestChannel(

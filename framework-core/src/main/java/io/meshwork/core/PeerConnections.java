@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,10 +45,20 @@ final class PeerConnections {
   private final Map<NodeId, Address> addresses = new ConcurrentHashMap<>();
   private final Map<Address, Mono<Connection>> dialing = new ConcurrentHashMap<>();
   private final OwnedSubscriptions watches = new OwnedSubscriptions();
+  private final Function<NodeId, @Nullable Address> directory;
+  private final Consumer<NodeId> onLost;
   private volatile @Nullable TransportBinding binding;
 
-  PeerConnections(NodeId self) {
+  /**
+   * @param self this node
+   * @param directory where a member listens as the membership view knows it, or {@code null}
+   * @param onLost told when the connection to a member closes
+   */
+  PeerConnections(
+      NodeId self, Function<NodeId, @Nullable Address> directory, Consumer<NodeId> onLost) {
     this.self = self;
+    this.directory = directory;
+    this.onLost = onLost;
   }
 
   /** Dialling is possible once the transport is bound; accepting is possible before. */
@@ -76,7 +88,8 @@ final class PeerConnections {
       if (live != null && !live.isDisposed()) {
         return Mono.just(live);
       }
-      Address address = addresses.get(id);
+      Address known = directory.apply(id);
+      Address address = known != null ? known : addresses.get(id);
       if (address == null) {
         return Mono.error(
             new UnreachableException(
@@ -174,6 +187,7 @@ final class PeerConnections {
     }
     if (wasCurrent) {
       log.info("Node {}: connection to {} closed", self, id);
+      onLost.accept(id);
     }
   }
 
@@ -188,12 +202,13 @@ final class PeerConnections {
     return n;
   }
 
-  /** The members this node knows (connected now or before), sorted by id. */
-  List<NodeId> members() {
-    List<NodeId> ids = new ArrayList<>(addresses.keySet());
-    ids.remove(self);
-    Collections.sort(ids);
-    return ids;
+  /** A member is gone (dead, left, restarted elsewhere): close the connection to it. */
+  void disconnect(NodeId id) {
+    Connection c = byId.remove(id);
+    addresses.remove(id);
+    if (c != null) {
+      c.dispose();
+    }
   }
 
   private String known() {

@@ -9,6 +9,7 @@ import io.meshwork.RequestChannelHandler;
 import io.meshwork.RequestResponseHandler;
 import io.meshwork.RequestStreamHandler;
 import io.meshwork.clock.LamportClock;
+import io.meshwork.core.membership.Swim;
 import io.meshwork.core.metrics.Metered;
 import io.meshwork.spi.NodeMetrics;
 import org.jspecify.annotations.Nullable;
@@ -40,6 +41,7 @@ final class Router implements Responder {
   private final LamportClock clock;
   private final @Nullable Metered metered;
   private final NodeMetrics.Recorder recorder;
+  private final Swim membership;
 
   Router(
       NodeId self,
@@ -47,8 +49,10 @@ final class Router implements Responder {
       int maxInboundPayloadSize,
       LamportClock clock,
       @Nullable Metered metered,
+      Swim membership,
       Consumer<Connection> onConnection) {
     this.self = self;
+    this.membership = membership;
     this.clock = clock;
     this.metered = metered;
     this.recorder = metered == null ? NodeMetrics.NONE.start(self, () -> 0, () -> 0) : metered.recorder();
@@ -64,6 +68,10 @@ final class Router implements Responder {
 
   @Override
   public Mono<Void> fireAndForget(Message message) {
+    if (isMembership(message)) {
+      membership.fireAndForget(message);
+      return Mono.empty();
+    }
     Mono<Void> r = dispatchFireAndForget(message);
     return metered == null
         ? r
@@ -72,6 +80,9 @@ final class Router implements Responder {
 
   @Override
   public Mono<Message> requestResponse(Message message) {
+    if (isMembership(message)) {
+      return membership.request(message);
+    }
     Mono<Message> r = dispatchRequestResponse(message);
     return metered == null
         ? r
@@ -84,6 +95,14 @@ final class Router implements Responder {
     return metered == null
         ? r
         : metered.flux(r, routeTag(message.route()), Interaction.REQUEST_STREAM, true);
+  }
+
+  /**
+   * The membership protocol's frames go to it directly: they are not user calls, so they are not
+   * metered and do not advance the Lamport clock.
+   */
+  private static boolean isMembership(Message message) {
+    return message.route().equals(Swim.ROUTE);
   }
 
   /** A route tag callers cannot inflate: routes this node does not serve are UNKNOWN. */

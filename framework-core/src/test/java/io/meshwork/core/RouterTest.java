@@ -4,7 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meshwork.Handlers;
 import io.meshwork.Message;
+import io.meshwork.Address;
+import io.meshwork.Environment;
 import io.meshwork.NodeId;
+import io.meshwork.core.membership.Swim;
+import io.meshwork.membership.MembershipOptions;
+import java.util.Map;
+import java.util.Set;
 import io.meshwork.RequestResponseHandler;
 import io.meshwork.error.HandlerException;
 import io.meshwork.error.InvalidRequestException;
@@ -34,7 +40,43 @@ class RouterTest {
           LIMIT,
           new io.meshwork.clock.LamportClock(),
           null,
+          new Swim(
+              Swim.initial(NodeId.of("self"), Address.of("127.0.0.1", 1), Map.of(), Set.of()),
+              MembershipOptions.defaults(),
+              Environment.system(),
+              List.of(),
+              new Swim.Wire() {
+                @Override
+                public Mono<Message> request(Address to, Message frame) {
+                  return Mono.error(new IllegalStateException("no wire in this test"));
+                }
+
+                @Override
+                public Mono<Void> send(Address to, Message frame) {
+                  return Mono.error(new IllegalStateException("no wire in this test"));
+                }
+
+                @Override
+                public void disconnect(NodeId id) {}
+              }),
           c -> {});
+
+  @Test
+  @DisplayName("a malformed membership frame gets InvalidRequest, and the node carries on")
+  void malformedMembershipFrame() {
+    StepVerifier.create(router.requestResponse(Message.of(Swim.ROUTE, new byte[] {1, 0, 7})))
+        .expectError(InvalidRequestException.class)
+        .verify(java.time.Duration.ofSeconds(5));
+    StepVerifier.create(router.requestResponse(Message.of(Swim.ROUTE, new byte[] {9})))
+        .expectErrorSatisfies(
+            e -> assertThat(e).isInstanceOf(InvalidRequestException.class).hasMessageContaining("version"))
+        .verify(java.time.Duration.ofSeconds(5));
+    StepVerifier.create(router.fireAndForget(Message.of(Swim.ROUTE, new byte[] {1, 4})))
+        .verifyComplete(); // dropped with a warning
+    StepVerifier.create(router.requestResponse(Message.of("echo", "still here")))
+        .expectNextMatches(m -> m.payloadAsString().equals("still here"))
+        .verifyComplete();
+  }
 
   @Test
   @DisplayName("a request over the limit is refused without running the handler")

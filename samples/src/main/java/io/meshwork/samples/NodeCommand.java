@@ -7,6 +7,7 @@ import io.meshwork.Message;
 import io.meshwork.Node;
 import io.meshwork.NodeId;
 import io.meshwork.Target;
+import io.meshwork.membership.MembershipOptions;
 import io.meshwork.rsocket.RSocketTransport;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -75,6 +76,7 @@ public final class NodeCommand implements Callable<Integer> {
           "  <text>                  broadcast <text> to every member's chat",
           "  /echo <host:port> <text> ask the node there to echo <text>",
           "  /ticks <host:port> <n>  take <n> ticks from the node there",
+          "  /members                the live members and their state",
           "  /help                   this list",
           "  /quit                   stop this node");
 
@@ -101,6 +103,27 @@ public final class NodeCommand implements Callable<Integer> {
       description = "Nodes to connect to at start, comma-separated: 127.0.0.1:7000,127.0.0.1:7001")
   private List<Address> seeds = new ArrayList<>();
 
+  @Option(
+      names = "--period",
+      paramLabel = "MILLIS",
+      defaultValue = "1000",
+      description = "Membership protocol period: one member probed per period (default: ${DEFAULT-VALUE}).")
+  private long periodMillis = 1000;
+
+  @Option(
+      names = "--probe-timeout",
+      paramLabel = "MILLIS",
+      defaultValue = "500",
+      description = "How long a probe waits before asking others to probe (default: ${DEFAULT-VALUE}).")
+  private long probeTimeoutMillis = 500;
+
+  @Option(
+      names = "--suspicion-multiplier",
+      paramLabel = "N",
+      defaultValue = "4",
+      description = "A suspect is declared DEAD after N x ceil(log2(n+1)) periods (default: ${DEFAULT-VALUE}).")
+  private int suspicionMultiplier = 4;
+
   @SuppressWarnings("unused") // read by picocli
   @Option(
       names = {"-h", "--help"},
@@ -125,6 +148,11 @@ public final class NodeCommand implements Callable<Integer> {
             .bind(bind)
             .seeds(seeds)
             .transport(RSocketTransport.tcp())
+            .membership(
+                MembershipOptions.defaults()
+                    .withProbeTimeout(Duration.ofMillis(probeTimeoutMillis))
+                    .withPeriod(Duration.ofMillis(periodMillis))
+                    .withSuspicionMultiplier(suspicionMultiplier))
             .route(
                 "echo",
                 Handlers.requestResponse(
@@ -158,6 +186,10 @@ public final class NodeCommand implements Callable<Integer> {
     Runtime.getRuntime()
         .addShutdownHook(new Thread(() -> stop(node), "meshwork-node-shutdown"));
     System.out.println("node " + self + " listening on " + node.address());
+    node.membership()
+        .events()
+        .filter(e -> !e.member().id().equals(self))
+        .subscribe(e -> System.out.println("member " + e.type() + " " + e.member()));
     System.out.println("type a line to chat with every member; /help lists the commands");
 
     Thread console = new Thread(() -> readCommands(node), "meshwork-node-console");
@@ -227,6 +259,7 @@ public final class NodeCommand implements Callable<Integer> {
                   e -> System.out.println("  ! ticks failed: " + describe(e)));
         }
         case "/quit" -> node.shutdown().subscribe(null, e -> {});
+        case "/members" -> node.membership().members().forEach(m -> System.out.println("  " + m));
         case "/help" -> System.out.println(COMMANDS);
         default -> System.out.println("unknown command " + words[0] + "; /help lists the commands");
       }

@@ -9,6 +9,7 @@ import io.meshwork.Handlers;
 import io.meshwork.Message;
 import io.meshwork.Node;
 import io.meshwork.Target;
+import io.meshwork.membership.MembershipOptions;
 import io.meshwork.rsocket.RSocketTransport;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -75,6 +76,7 @@ class NodeCommandProcessTest {
         Node.builder()
             .id("tester")
             .bind("127.0.0.1", 0)
+            .seeds(List.of(aAt)) // a member, so b's broadcast reaches it
             .transport(RSocketTransport.tcp())
             .route(
                 "chat",
@@ -108,6 +110,7 @@ class NodeCommandProcessTest {
     a.awaitOutput("[chat] tester: hello");
 
     // a line typed on b's stdin is broadcast to every member b knows: a and this node
+    b.awaitOutput("member JOINED tester@");
     b.type("hi from b");
     a.awaitOutput("[chat] b: hi from b");
     StepVerifier.create(chatsHere.asFlux().filter(s -> s.startsWith("b: ")).take(1))
@@ -142,6 +145,63 @@ class NodeCommandProcessTest {
       p.awaitOutput("node " + p.id + " stopped");
       assertThat(p.output()).contains("Node " + p.id + " shut down");
     }
+  }
+
+  @Test
+  @DisplayName("kill -9 one of three nodes: the other two declare it DEAD within the bound; restarted, it rejoins")
+  void killNineIsDetectedAndTheNodeRejoins() throws Exception {
+    String[] fast = {"--period", "500", "--probe-timeout", "250", "--suspicion-multiplier", "3"};
+    MembershipOptions options =
+        MembershipOptions.defaults()
+            .withProbeTimeout(Duration.ofMillis(250))
+            .withPeriod(Duration.ofMillis(500))
+            .withSuspicionMultiplier(3);
+    NodeProcess a = start("a", concat(fast, "--bind", "127.0.0.1:0"));
+    Address aAt = a.awaitListening();
+    NodeProcess b = start("b", concat(fast, "--bind", "127.0.0.1:0", "--seeds", aAt.toString()));
+    b.awaitListening();
+    NodeProcess c = start("c", concat(fast, "--bind", "127.0.0.1:0", "--seeds", aAt.toString()));
+    c.awaitListening();
+    for (NodeProcess p : List.of(a, b)) {
+      p.awaitOutput("member JOINED c@");
+    }
+    c.awaitOutput("member JOINED a@");
+    c.awaitOutput("member JOINED b@");
+
+    long killed = System.nanoTime();
+    c.process.destroyForcibly(); // SIGKILL: no leave, no shutdown hook
+    List<Duration> detected = new ArrayList<>();
+    for (NodeProcess p : List.of(a, b)) {
+      await("node " + p.id + " declares c DEAD")
+          .pollInterval(Duration.ofMillis(20))
+          .atMost(OUTPUT)
+          .until(() -> p.output().contains("member DEAD c@"));
+      detected.add(Duration.ofNanos(System.nanoTime() - killed));
+    }
+    Duration bound = options.detectionBound(3);
+    System.out.printf("kill -9 of c: a and b declared it DEAD after %s; the bound is %s%n", detected, bound);
+    // the bound, plus 20 ms of polling and the pipe from the child's stdout
+    for (Duration d : detected) {
+      assertThat(d).isLessThanOrEqualTo(bound.plusMillis(250));
+    }
+    assertThat(a.output()).doesNotContain("member DEAD b@");
+    assertThat(b.output()).doesNotContain("member DEAD a@");
+
+    NodeProcess c2 = start("c", concat(fast, "--bind", "127.0.0.1:0", "--seeds", aAt.toString()));
+    c2.awaitListening();
+    for (NodeProcess p : List.of(a, b)) {
+      await("node " + p.id + " sees c rejoin")
+          .atMost(OUTPUT)
+          .until(() -> p.output().lastIndexOf("member JOINED c@") > p.output().indexOf("member DEAD c@"));
+    }
+    c2.awaitOutput("member JOINED a@");
+    c2.awaitOutput("member JOINED b@");
+  }
+
+  private static String[] concat(String[] first, String... more) {
+    List<String> all = new ArrayList<>(List.of(first));
+    all.addAll(List.of(more));
+    return all.toArray(String[]::new);
   }
 
   private NodeProcess start(String id, String... options) throws IOException {

@@ -7,8 +7,9 @@ package io.meshwork.core.membership;
  * approximation Akka uses). phi 1 means a 10 % chance the member is still alive and merely slow,
  * phi 3 means 0.1 %. The load balancer can lower a member's weight as its phi rises.
  *
- * <p>Not thread-safe: owned by one node's protocol loop. Times are the caller's, in nanoseconds
- * from the node's {@code Environment}.
+ * <p>One writer (the node's protocol loop calls {@link #heartbeat}); {@link #phi} may be read from
+ * any thread, as it reads one published estimate. Times are the caller's, in nanoseconds from the
+ * node's {@code Environment}.
  */
 public final class PhiAccrualDetector {
 
@@ -19,6 +20,10 @@ public final class PhiAccrualDetector {
   private long sum;
   private double sumOfSquares;
   private long lastNanos = -1;
+  private volatile Estimate published = new Estimate(-1, 0, 1);
+
+  /** What {@link #phi} needs, published as one value after each heartbeat. */
+  private record Estimate(long lastNanos, double mean, double stdDev) {}
 
   /**
    * Creates a detector.
@@ -51,6 +56,9 @@ public final class PhiAccrualDetector {
       add(nowNanos - lastNanos);
     }
     lastNanos = nowNanos;
+    double mean = (double) sum / count;
+    double variance = Math.max(0, sumOfSquares / count - mean * mean);
+    published = new Estimate(nowNanos, mean, Math.max(Math.sqrt(variance), minStdDevNanos));
   }
 
   private void add(long interval) {
@@ -74,13 +82,13 @@ public final class PhiAccrualDetector {
    * @return phi, 0 or more
    */
   public double phi(long nowNanos) {
-    if (lastNanos < 0) {
+    Estimate e0 = published;
+    if (e0.lastNanos() < 0) {
       return 0;
     }
-    double mean = (double) sum / count;
-    double variance = Math.max(0, sumOfSquares / count - mean * mean);
-    double stdDev = Math.max(Math.sqrt(variance), minStdDevNanos);
-    double elapsed = nowNanos - lastNanos;
+    double mean = e0.mean();
+    double stdDev = e0.stdDev();
+    double elapsed = nowNanos - e0.lastNanos();
     double y = (elapsed - mean) / stdDev;
     double e = Math.exp(-y * (1.5976 + 0.070566 * y * y));
     double pLater = elapsed > mean ? e / (1 + e) : 1 - 1 / (1 + e);

@@ -1,5 +1,6 @@
 package io.meshwork.core.membership;
 
+import io.meshwork.membership.Member;
 import io.meshwork.membership.MemberStatus;
 import org.jspecify.annotations.Nullable;
 
@@ -32,7 +33,7 @@ public final class UpdateRules {
    * @param current what the view holds for that member, or {@code null} if nothing
    * @return whether to apply (and spread) it
    */
-  public static boolean supersedes(MemberState incoming, @Nullable MemberState current) {
+  public static boolean supersedes(Member incoming, @Nullable Member current) {
     if (current == null) {
       return true;
     }
@@ -43,16 +44,20 @@ public final class UpdateRules {
   }
 
   /**
-   * Whether a member must refute an update about itself: it is suspected or declared dead at
-   * its current incarnation or above.
+   * Whether a running member must refute an update about itself: one that would win over its own
+   * entry anywhere — a suspicion, death or leave notice at its incarnation, or anything at a
+   * higher incarnation (a previous run of this node reached it before a restart) — or one at the
+   * same incarnation that advertises something else (also a previous run).
    *
    * @param aboutSelf an update whose id is this node's
-   * @param ownIncarnation this node's incarnation
+   * @param self this node's own entry (ALIVE)
    * @return whether to raise the incarnation above the update's and spread ALIVE
    */
-  public static boolean mustRefute(MemberState aboutSelf, long ownIncarnation) {
-    return (aboutSelf.status() == MemberStatus.SUSPECT || aboutSelf.status() == MemberStatus.DEAD)
-        && aboutSelf.incarnation() >= ownIncarnation;
+  public static boolean mustRefute(Member aboutSelf, Member self) {
+    if (aboutSelf.incarnation() != self.incarnation()) {
+      return aboutSelf.incarnation() > self.incarnation();
+    }
+    return aboutSelf.status() != MemberStatus.ALIVE || !aboutSelf.advertisesSameAs(self);
   }
 
   /**
@@ -62,7 +67,7 @@ public final class UpdateRules {
    * @param ownIncarnation this node's incarnation
    * @return one above both
    */
-  public static long refutingIncarnation(MemberState aboutSelf, long ownIncarnation) {
+  public static long refutingIncarnation(Member aboutSelf, long ownIncarnation) {
     return Math.max(aboutSelf.incarnation(), ownIncarnation) + 1;
   }
 }

@@ -1,6 +1,7 @@
 package io.meshwork.core.broadcast;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.meshwork.BroadcastOptions;
 import io.meshwork.CallOptions;
@@ -11,7 +12,14 @@ import io.meshwork.Node;
 import io.meshwork.NodeId;
 import io.meshwork.RequestChannelHandler;
 import io.meshwork.RetryPolicy;
+import io.meshwork.membership.MemberStatus;
 import io.meshwork.core.memory.InMemoryTransport;
+import io.meshwork.transport.PeerInfo;
+import io.meshwork.transport.Responder;
+import io.meshwork.transport.Transport;
+import io.meshwork.transport.TransportBinding;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import io.meshwork.error.OverflowException;
 import io.meshwork.error.UnreachableException;
 import java.time.Duration;
@@ -32,7 +40,22 @@ class BroadcastTest {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-  private final InMemoryTransport network = InMemoryTransport.create();
+  private final CrashableTransport network = new CrashableTransport();
+
+  /** The in-memory transport, plus crashes: a node's binding closes and it says nothing. */
+  private static final class CrashableTransport implements Transport {
+    private final InMemoryTransport inner = InMemoryTransport.create();
+    private final Map<NodeId, TransportBinding> bindings = new ConcurrentHashMap<>();
+
+    @Override
+    public Mono<TransportBinding> bind(PeerInfo local, Responder responder) {
+      return inner.bind(local, responder).doOnNext(b -> bindings.put(local.id(), b));
+    }
+
+    void crash(NodeId id) {
+      bindings.get(id).dispose();
+    }
+  }
   private final List<Node> nodes = new ArrayList<>();
   private final ConcurrentLinkedQueue<String> received = new ConcurrentLinkedQueue<>();
 
@@ -103,12 +126,29 @@ class BroadcastTest {
   }
 
   @Test
-  @DisplayName("a dead member fails only its own delivery")
-  void deadMember() {
+  @DisplayName("a member that left is no longer a target")
+  void leftMember() {
     Node a = start("a");
     Node b = start("b", a);
     Node c = start("c", a, b);
     c.shutdown().block(TIMEOUT);
+    // LEFT is written before shutdown completes; a applies it on its own protocol loop
+    await().atMost(Duration.ofSeconds(2))
+        .until(() -> a.membership().member(c.id()).orElseThrow().status() == MemberStatus.LEFT);
+    StepVerifier.create(a.broadcast(Message.of("ask"), BroadcastOptions.acknowledged()).collectList().map(BroadcastTest::sorted))
+        .assertNext(d -> assertThat(d).extracting(Delivery::member).containsExactly(b.id()))
+        .expectComplete()
+        .verify(TIMEOUT);
+  }
+
+  @Test
+  @DisplayName("a crashed member, not yet detected, fails only its own delivery")
+  void deadMember() {
+    Node a = start("a");
+    Node b = start("b", a);
+    Node c = start("c", a, b);
+    network.crash(c.id()); // no LEFT said: the others still count it a member
+    assertThat(a.membership().members()).extracting(m -> m.id()).contains(c.id());
     StepVerifier.create(a.broadcast(Message.of("ask"), BroadcastOptions.acknowledged()).collectList().map(BroadcastTest::sorted))
         .assertNext(
             d -> {

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meshwork.Address;
 import io.meshwork.NodeId;
+import io.meshwork.membership.Member;
 import io.meshwork.membership.MemberStatus;
+import io.meshwork.membership.MembershipOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -31,15 +33,15 @@ class MembershipRulesPropertyTest {
   private static final Address A = Address.of("h", 1);
 
   @Provide
-  Arbitrary<MemberState> updates() {
+  Arbitrary<Member> updates() {
     return Combinators.combine(
             Arbitraries.longs().between(0, 5), Arbitraries.of(MemberStatus.class))
-        .as((inc, status) -> new MemberState(M, A, inc, status));
+        .as((inc, status) -> Member.of(M, A, inc, status));
   }
 
-  private static @Nullable MemberState apply(List<MemberState> updates) {
-    MemberState view = null;
-    for (MemberState u : updates) {
+  private static @Nullable Member apply(List<Member> updates) {
+    Member view = null;
+    for (Member u : updates) {
       if (UpdateRules.supersedes(u, view)) {
         view = u;
       }
@@ -49,54 +51,66 @@ class MembershipRulesPropertyTest {
 
   @Property
   void theViewDoesNotDependOnTheOrderGossipDeliversUpdates(
-      @ForAll @Size(min = 1, max = 12) List<@net.jqwik.api.From("updates") MemberState> updates,
+      @ForAll @Size(min = 1, max = 12) List<@net.jqwik.api.From("updates") Member> updates,
       @ForAll long shuffleSeed) {
-    List<MemberState> shuffled = new ArrayList<>(updates);
+    List<Member> shuffled = new ArrayList<>(updates);
     Collections.shuffle(shuffled, new Random(shuffleSeed));
     assertThat(apply(shuffled)).isEqualTo(apply(updates));
   }
 
   @Property
   void anUpdateAppliedTwiceChangesNothingTheSecondTime(
-      @ForAll("updates") MemberState u, @ForAll("updates") MemberState current) {
-    MemberState view = UpdateRules.supersedes(u, current) ? u : current;
+      @ForAll("updates") Member u, @ForAll("updates") Member current) {
+    Member view = UpdateRules.supersedes(u, current) ? u : current;
     assertThat(UpdateRules.supersedes(u, view)).isFalse();
   }
 
   @Property
   void aRefutationOverridesTheSuspicionItAnswers(
-      @ForAll("updates") MemberState aboutSelf, @ForAll @LongRange(min = 0, max = 5) long own) {
-    if (UpdateRules.mustRefute(aboutSelf, own)) {
+      @ForAll("updates") Member aboutSelf, @ForAll @LongRange(min = 0, max = 5) long own) {
+    Member self = Member.of(M, A, own, MemberStatus.ALIVE);
+    if (UpdateRules.mustRefute(aboutSelf, self)) {
       long refuting = UpdateRules.refutingIncarnation(aboutSelf, own);
-      MemberState alive = new MemberState(M, A, refuting, MemberStatus.ALIVE);
+      Member alive = Member.of(M, A, refuting, MemberStatus.ALIVE);
       assertThat(UpdateRules.supersedes(alive, aboutSelf)).isTrue();
       assertThat(refuting).isGreaterThan(own);
+    } else {
+      // not refuted: it could not have won over this node's own entry anywhere
+      assertThat(UpdateRules.supersedes(aboutSelf, self)).isFalse();
     }
   }
 
   @Property
   void aDeadMemberComesBackOnlyWithAHigherIncarnation(
       @ForAll @LongRange(min = 0, max = 5) long dead, @ForAll @LongRange(min = 0, max = 8) long alive) {
-    MemberState tomb = new MemberState(M, A, dead, MemberStatus.DEAD);
-    MemberState back = new MemberState(M, A, alive, MemberStatus.ALIVE);
+    Member tomb = Member.of(M, A, dead, MemberStatus.DEAD);
+    Member back = Member.of(M, A, alive, MemberStatus.ALIVE);
     assertThat(UpdateRules.supersedes(back, tomb)).isEqualTo(alive > dead);
   }
 
   @Property
   void log2CeilIsTheCeilingOfLog2OfNPlusOne(@ForAll @IntRange(min = 1, max = 1_000_000) int n) {
     int expected = (int) Math.ceil(Math.log(n + 1.0) / Math.log(2) - 1e-12);
-    assertThat(ClusterMath.log2Ceil(n)).isEqualTo(expected);
+    assertThat(MembershipOptions.log2Ceil(n)).isEqualTo(expected);
   }
 
   @Property
   void boundsGrowWithTheClusterAndContainTheirParts(
       @ForAll @IntRange(min = 1, max = 10_000) int n, @ForAll @IntRange(min = 1, max = 10) int mult) {
-    Duration period = Duration.ofMillis(500);
-    Duration probeTimeout = Duration.ofMillis(200);
-    Duration bound = ClusterMath.detectionBound(n, period, probeTimeout, mult);
-    assertThat(bound).isGreaterThan(ClusterMath.suspicionTimeout(n, mult, period));
-    assertThat(ClusterMath.detectionBound(n * 2, period, probeTimeout, mult)).isGreaterThanOrEqualTo(bound);
-    assertThat(ClusterMath.retransmitLimit(n, mult)).isEqualTo(mult * ClusterMath.log2Ceil(n));
+    MembershipOptions o =
+        MembershipOptions.defaults()
+            .withProbeTimeout(Duration.ofMillis(200))
+            .withPeriod(Duration.ofMillis(500))
+            .withSuspicionMultiplier(mult)
+            .withGossipRepeatMultiplier(mult);
+    Duration bound = o.detectionBound(n);
+    assertThat(bound)
+        .isEqualTo(
+            o.period().plus(o.probeTimeout()).plus(o.suspicionTimeout(n)).plus(o.disseminationTime(n)));
+    assertThat(o.suspicionTimeout(n))
+        .isEqualTo(Duration.ofMillis(500L * mult * MembershipOptions.log2Ceil(n)));
+    assertThat(o.detectionBound(n * 2)).isGreaterThanOrEqualTo(bound);
+    assertThat(o.retransmitLimit(n)).isEqualTo(mult * MembershipOptions.log2Ceil(n));
   }
 
   @Property

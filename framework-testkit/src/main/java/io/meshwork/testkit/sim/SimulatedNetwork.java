@@ -19,6 +19,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
 /**
@@ -49,6 +50,11 @@ public final class SimulatedNetwork implements Transport {
   private final Set<String> blocked = new LinkedHashSet<>();
   private final List<String> trace = new ArrayList<>();
   private Faults faults = Faults.none();
+  private long sent;
+  private long hash = 0xcbf29ce484222325L; // FNV-1a offset basis
+
+  /** How many events {@link #trace()} keeps; {@link #traceHash()} covers them all. */
+  public static final int TRACE_KEPT = 100_000;
 
   private SimulatedNetwork(long seed) {
     this.seed = seed;
@@ -93,6 +99,28 @@ public final class SimulatedNetwork implements Transport {
    */
   public Environment environment() {
     return Environment.of(clock, random.split());
+  }
+
+  /**
+   * An environment for one node on a scheduler of its own that runs on this network's clock (as
+   * {@link SimCluster} gives each node, to pause or halt it), with a random source split from the
+   * seed.
+   *
+   * @param scheduler the node's scheduler, driven by {@link #clock()}
+   * @return the environment
+   */
+  Environment environment(Scheduler scheduler) {
+    return Environment.of(scheduler, random.split());
+  }
+
+  /**
+   * How many messages nodes have put on the network so far (lost or delivered): the protocol's
+   * message rate, for tests that bound it.
+   *
+   * @return the count
+   */
+  public long sent() {
+    return sent;
   }
 
   /**
@@ -160,7 +188,8 @@ public final class SimulatedNetwork implements Transport {
   }
 
   /**
-   * Every event so far: bindings, sends, losses, deliveries, faults, with their virtual time.
+   * The first {@value #TRACE_KEPT} events: bindings, sends, losses, deliveries, faults, with
+   * their virtual time.
    *
    * @return the events, oldest first
    */
@@ -175,16 +204,7 @@ public final class SimulatedNetwork implements Transport {
    * @return the hash
    */
   public long traceHash() {
-    long h = 0xcbf29ce484222325L; // FNV-1a
-    for (String event : trace) {
-      for (int i = 0; i < event.length(); i++) {
-        h ^= event.charAt(i);
-        h *= 0x100000001b3L;
-      }
-      h ^= '\n';
-      h *= 0x100000001b3L;
-    }
-    return h;
+    return hash;
   }
 
   @Override
@@ -230,6 +250,7 @@ public final class SimulatedNetwork implements Transport {
    * runs {@code delivery} after a drawn delay, once or — if {@code duplicable} and drawn — twice.
    */
   void send(Address from, Address to, String what, Runnable delivery, boolean duplicable) {
+    sent++;
     if (!reachable(from, to)) {
       record("cut " + what + " " + from + ">" + to);
       return;
@@ -264,6 +285,15 @@ public final class SimulatedNetwork implements Transport {
   }
 
   void record(String event) {
-    trace.add(clock.now(TimeUnit.MICROSECONDS) + "us " + event);
+    String line = clock.now(TimeUnit.MICROSECONDS) + "us " + event;
+    for (int i = 0; i < line.length(); i++) { // FNV-1a, over every event however many are kept
+      hash ^= line.charAt(i);
+      hash *= 0x100000001b3L;
+    }
+    hash ^= '\n';
+    hash *= 0x100000001b3L;
+    if (trace.size() < TRACE_KEPT) {
+      trace.add(line);
+    }
   }
 }
