@@ -20,8 +20,16 @@ import reactor.core.scheduler.Schedulers;
  */
 public final class Environment {
 
+  /**
+   * Meshwork's own timer threads, apart from {@code Schedulers.parallel()}: libraries below
+   * (rsocket-java's keepalive) cancel their timers there from event-loop threads, and a cancel
+   * that finds the queue lock held by our many timers would park an event loop.
+   */
   private static final Environment SYSTEM =
-      new Environment(Schedulers.parallel(), new ThreadLocalRandomSource(), System::nanoTime);
+      new Environment(
+          Schedulers.newParallel("meshwork-timer", Math.max(2, Schedulers.DEFAULT_POOL_SIZE / 2), true),
+          new ThreadLocalRandomSource(),
+          System::nanoTime);
 
   private final Scheduler scheduler;
   private final RandomGenerator random;
@@ -34,8 +42,8 @@ public final class Environment {
   }
 
   /**
-   * Production: Reactor's parallel scheduler for timers, a thread-safe random source, and {@link
-   * System#nanoTime()}.
+   * Production: a parallel scheduler of Meshwork's own daemon threads ({@code meshwork-timer-*})
+   * for timers and protocol loops, a thread-safe random source, and {@link System#nanoTime()}.
    *
    * @return the system environment
    */

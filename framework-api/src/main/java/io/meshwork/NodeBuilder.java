@@ -41,6 +41,12 @@ public final class NodeBuilder {
   /** The longest route accepted, in UTF-8 bytes (the limit of an RSocket routing tag). */
   public static final int MAX_ROUTE_LENGTH = Message.MAX_ROUTE_LENGTH;
 
+  /** How many handlers may run at once on a node, unless configured. */
+  public static final int DEFAULT_MAX_CONCURRENT_HANDLERS = 10_000;
+
+  /** How many handlers may run at once for one peer (one connection), unless configured. */
+  public static final int DEFAULT_MAX_IN_FLIGHT_PER_PEER = 2_048;
+
   /** The longest metadata key or value, in UTF-8 bytes. */
   public static final int MAX_METADATA_ENTRY_LENGTH = 255;
 
@@ -55,6 +61,9 @@ public final class NodeBuilder {
   private final List<Address> seeds = new ArrayList<>();
   private final Map<String, String> metadata = new TreeMap<>();
   private MembershipOptions membership = MembershipOptions.defaults();
+  private LoadBalancing loadBalancing = LoadBalancing.ROUND_ROBIN;
+  private int maxConcurrentHandlers = DEFAULT_MAX_CONCURRENT_HANDLERS;
+  private int maxInFlightPerPeer = DEFAULT_MAX_IN_FLIGHT_PER_PEER;
   private @Nullable Transport transport;
   private final List<Route> routes = new ArrayList<>();
   private Environment environment = Environment.system();
@@ -221,6 +230,43 @@ public final class NodeBuilder {
   }
 
   /**
+   * Overload protection: at most {@code maxConcurrentHandlers} handlers run at once on this node,
+   * and at most {@code maxInFlightPerPeer} of them for one peer (one connection). Beyond either
+   * the node answers {@link io.meshwork.error.RejectedException} (retryable: the caller's retry
+   * policy backs off and tries again, on another member for {@code Target.anyServing}) instead
+   * of queueing without bound; a refused fire-and-forget message is dropped. Both are counted as
+   * {@code outcome=rejected}. Defaults: {@value #DEFAULT_MAX_CONCURRENT_HANDLERS} and {@value
+   * #DEFAULT_MAX_IN_FLIGHT_PER_PEER}.
+   *
+   * @param maxConcurrentHandlers per node, at least 1
+   * @param maxInFlightPerPeer per peer, at least 1 and at most {@code maxConcurrentHandlers}
+   * @return this builder
+   */
+  public NodeBuilder overloadLimits(int maxConcurrentHandlers, int maxInFlightPerPeer) {
+    if (maxConcurrentHandlers < 1 || maxInFlightPerPeer < 1
+        || maxInFlightPerPeer > maxConcurrentHandlers) {
+      throw new IllegalArgumentException(
+          "need 1 <= maxInFlightPerPeer <= maxConcurrentHandlers, got " + maxInFlightPerPeer
+              + " and " + maxConcurrentHandlers);
+    }
+    this.maxConcurrentHandlers = maxConcurrentHandlers;
+    this.maxInFlightPerPeer = maxInFlightPerPeer;
+    return this;
+  }
+
+  /**
+   * How {@link Target#anyServing(String)} picks among the members serving a route, unless a call
+   * says otherwise. Default: {@link LoadBalancing#ROUND_ROBIN}.
+   *
+   * @param strategy the strategy
+   * @return this builder
+   */
+  public NodeBuilder loadBalancing(LoadBalancing strategy) {
+    this.loadBalancing = Objects.requireNonNull(strategy, "strategy");
+    return this;
+  }
+
+  /**
    * Metadata this node advertises to the cluster (beside the routes it serves, which it
    * advertises anyway). Adds to earlier metadata. Keys and values are at most {@value
    * #MAX_METADATA_ENTRY_LENGTH} UTF-8 bytes each.
@@ -309,7 +355,10 @@ public final class NodeBuilder {
             callOptions,
             metrics,
             membership,
-            metadata));
+            metadata,
+            loadBalancing,
+            maxConcurrentHandlers,
+            maxInFlightPerPeer));
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.meshwork;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Whom a verb addresses. Resolution happens at subscription, so a verb built once may be
@@ -47,7 +48,9 @@ public sealed interface Target permits Target.ToMember, Target.ToAddress, Target
 
   /**
    * Any live member that serves a route (service discovery through membership): each attempt
-   * picks one of the members whose advertised routes include it, this node too if it serves it.
+   * picks one of the members whose advertised routes include it, this node too if it serves it,
+   * by the node's {@link LoadBalancing} strategy (or the one given by {@code balancedBy}); an
+   * attempt that fails on one member is retried on another.
    * Fails with {@link io.meshwork.error.UnreachableException} (which a retry policy retries) when
    * no live member serves it.
    *
@@ -58,24 +61,35 @@ public sealed interface Target permits Target.ToMember, Target.ToAddress, Target
    * @param route the route
    * @return the target
    */
-  static Target anyServing(String route) {
-    return new ToAnyServing(route);
+  static ToAnyServing anyServing(String route) {
+    return new ToAnyServing(route, null);
   }
 
   /**
    * Any live member serving a route.
    *
    * @param route the route
+   * @param balancing how to pick, or {@code null} for the node's default
    */
-  record ToAnyServing(String route) implements Target {
+  record ToAnyServing(String route, @Nullable LoadBalancing balancing) implements Target {
     /** Checks the route is present. */
     public ToAnyServing {
       Objects.requireNonNull(route, "route");
     }
 
+    /**
+     * This target, picking by another strategy than the node's default.
+     *
+     * @param strategy the strategy
+     * @return the target
+     */
+    public ToAnyServing balancedBy(LoadBalancing strategy) {
+      return new ToAnyServing(route, Objects.requireNonNull(strategy, "strategy"));
+    }
+
     @Override
     public String toString() {
-      return "any member serving '" + route + "'";
+      return "any member serving '" + route + "'" + (balancing == null ? "" : " by " + balancing);
     }
   }
 

@@ -106,7 +106,12 @@ class EnvironmentTest {
     void nonNullAndShared() {
       Environment env = Environment.system();
       assertThat(env).isNotNull().isSameAs(Environment.system());
-      assertThat(env.scheduler()).isNotNull().isSameAs(Schedulers.parallel());
+      // its own timer threads, not Reactor's shared parallel scheduler
+      assertThat(env.scheduler()).isNotNull().isNotSameAs(Schedulers.parallel());
+      reactor.core.publisher.Mono.fromCallable(() -> Thread.currentThread().getName())
+          .subscribeOn(env.scheduler())
+          .as(m -> org.assertj.core.api.Assertions.assertThat(m.block()))
+          .startsWith("meshwork-timer-");
       assertThat(env.random()).isNotNull();
     }
 

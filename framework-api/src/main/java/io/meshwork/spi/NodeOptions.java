@@ -5,6 +5,7 @@ import io.meshwork.CallOptions;
 import io.meshwork.Environment;
 import io.meshwork.NodeId;
 import io.meshwork.transport.Transport;
+import io.meshwork.LoadBalancing;
 import io.meshwork.membership.MembershipOptions;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,9 @@ import java.util.Map;
  * @param metrics where the node reports what it does
  * @param membership the membership protocol's parameters
  * @param metadata what the node advertises to the cluster
+ * @param loadBalancing how {@code Target.anyServing} picks a member by default
+ * @param maxConcurrentHandlers how many handlers may run at once on the node
+ * @param maxInFlightPerPeer how many of them may serve one peer
  */
 public record NodeOptions(
     NodeId id,
@@ -35,7 +39,10 @@ public record NodeOptions(
     CallOptions callOptions,
     NodeMetrics metrics,
     MembershipOptions membership,
-    Map<String, String> metadata) {
+    Map<String, String> metadata,
+    LoadBalancing loadBalancing,
+    int maxConcurrentHandlers,
+    int maxInFlightPerPeer) {
 
   /** Copies the lists and the metadata. */
   public NodeOptions {

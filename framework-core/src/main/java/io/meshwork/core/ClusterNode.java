@@ -16,6 +16,7 @@ import io.meshwork.core.resilience.CallPolicy;
 import io.meshwork.core.resilience.RetryRules;
 import io.meshwork.clock.LamportClock;
 import io.meshwork.core.membership.Swim;
+import io.meshwork.core.routing.LoadBalancer;
 import io.meshwork.error.UnreachableException;
 import io.meshwork.membership.Member;
 import io.meshwork.membership.Membership;
@@ -69,7 +70,7 @@ final class ClusterNode implements Node {
   private final OwnedSubscriptions detached = new OwnedSubscriptions();
   private final PeerConnections peers;
   private final Swim membership;
-  private final AtomicInteger roundRobin = new AtomicInteger();
+  private final LoadBalancer balancer;
   private volatile @Nullable TransportBinding binding;
 
   ClusterNode(NodeOptions options) {
@@ -85,6 +86,7 @@ final class ClusterNode implements Node {
             options.seeds(),
             new MembershipWire());
     this.peers = new PeerConnections(id, membership::addressOf, membership::connectionLost);
+    this.balancer = new LoadBalancer(options.environment(), membership::suspicion);
     AtomicInteger active = new AtomicInteger();
     this.recorder = options.metrics().start(id, peers::connected, active::get);
     this.metered =
@@ -101,6 +103,7 @@ final class ClusterNode implements Node {
             clock,
             metered,
             membership,
+            new Admission(id, options.maxConcurrentHandlers(), options.maxInFlightPerPeer()),
             this::accepted);
   }
 
@@ -231,24 +234,11 @@ final class ClusterNode implements Node {
     return membership;
   }
 
-  /**
-   * A target as the transport knows it: a member serving the route for {@link
-   * Target.ToAnyServing} (round robin over the live providers, this node included), else itself.
-   *
-   * @throws UnreachableException if no live member serves the route
-   */
-  private Target resolve(Target target) {
-    if (!(target instanceof Target.ToAnyServing)) {
-      return target;
-    }
-    String route = ((Target.ToAnyServing) target).route();
-    List<Member> providers = membership.serving(route);
-    if (providers.isEmpty()) {
-      throw new UnreachableException(
-          "No live member of node " + id + "'s view serves route '" + route + "'", null);
-    }
-    int i = Math.floorMod(roundRobin.getAndIncrement(), providers.size());
-    return Target.member(providers.get(i).id());
+  /** The per-call routing state of a call to any member serving a route, else {@code null}. */
+  private @Nullable Routing routing(Target target) {
+    return target instanceof Target.ToAnyServing
+        ? new Routing((Target.ToAnyServing) target, options.loadBalancing(), membership, balancer)
+        : null;
   }
 
   /** An outgoing message leaves with this node's next Lamport time. */
@@ -305,14 +295,18 @@ final class ClusterNode implements Node {
 
   @Override
   public Mono<Void> send(Target target, Message message, CallOptions call) {
+    Routing routing = routing(target);
     Mono<Void> attempt =
         Mono.defer(
             () -> {
-              Target t = resolve(target);
-              return isSelf(t)
-                  ? sendToSelf(outgoing(message))
-                  : onConnection(
-                      t, c -> checked(c, message, () -> c.fireAndForget(outgoing(message))));
+              NodeId member = routing == null ? null : routing.pick();
+              Target t = member == null ? target : Target.member(member);
+              Mono<Void> sent =
+                  isSelf(t)
+                      ? sendToSelf(outgoing(message))
+                      : onConnection(
+                          t, c -> checked(c, message, () -> c.fireAndForget(outgoing(message))));
+              return member == null ? sent : routing.track(member, sent);
             });
     // A send completes once written: a per-attempt timeout would bound nothing useful.
     return metered(
@@ -333,14 +327,18 @@ final class ClusterNode implements Node {
 
   @Override
   public Mono<Message> request(Target target, Message message, CallOptions call) {
+    Routing routing = routing(target);
     Mono<Message> attempt =
         Mono.defer(
             () -> {
-              Target t = resolve(target);
-              return isSelf(t)
-                  ? router.requestResponse(toSelf(message))
-                  : onConnection(
-                      t, c -> checked(c, message, () -> c.requestResponse(outgoing(message))));
+              NodeId member = routing == null ? null : routing.pick();
+              Target t = member == null ? target : Target.member(member);
+              Mono<Message> reply =
+                  isSelf(t)
+                      ? router.requestResponse(toSelf(message))
+                      : onConnection(
+                          t, c -> checked(c, message, () -> c.requestResponse(outgoing(message))));
+              return member == null ? reply : routing.track(member, reply);
             })
             .map(this::incoming);
     boolean idempotent = call.idempotent();
@@ -356,18 +354,24 @@ final class ClusterNode implements Node {
 
   @Override
   public Flux<Message> stream(Target target, Message message, CallOptions call) {
+    Routing routing = routing(target);
     Flux<Message> attempt =
         Flux.defer(
             () -> {
-              Target t = resolve(target);
-              return isSelf(t)
-                  ? router.requestStream(toSelf(message))
-                  : connection(t)
-                      .flatMapMany(
-                          c -> {
-                            PayloadTooLargeException e = tooLarge(c, message);
-                            return e != null ? Flux.error(e) : c.requestStream(outgoing(message));
-                          });
+              NodeId member = routing == null ? null : routing.pick();
+              Target t = member == null ? target : Target.member(member);
+              Flux<Message> replies =
+                  isSelf(t)
+                      ? router.requestStream(toSelf(message))
+                      : connection(t)
+                          .flatMapMany(
+                              c -> {
+                                PayloadTooLargeException e = tooLarge(c, message);
+                                return e != null
+                                    ? Flux.error(e)
+                                    : c.requestStream(outgoing(message));
+                              });
+              return member == null ? replies : routing.track(member, replies);
             })
             .map(this::incoming);
     boolean idempotent = call.idempotent();
@@ -383,36 +387,41 @@ final class ClusterNode implements Node {
 
   @Override
   public Flux<Message> channel(Target target, Publisher<Message> messages, CallOptions call) {
+    Routing routing = routing(target);
     Flux<Message> attempt =
         Flux.defer(
             () -> {
-              Target t = resolve(target);
-              if (isSelf(t)) {
-                return router
-                    .requestChannel(Flux.from(messages).map(m -> toSelf(m)))
-                    .map(this::incoming);
-              }
-              return connection(t)
-                  .flatMapMany(
-                      c ->
-                          c.requestChannel(
-                              Flux.from(messages)
-                                  .handle(
-                                      (m, sink) -> {
-                                        PayloadTooLargeException e = tooLarge(c, m);
-                                        if (e != null) {
-                                          sink.error(e);
-                                        } else {
-                                          sink.next(outgoing(m));
-                                        }
-                                      }))
-                          .map(this::incoming));
+              NodeId member = routing == null ? null : routing.pick();
+              Target t = member == null ? target : Target.member(member);
+              Flux<Message> replies = channelTo(t, messages);
+              return member == null ? replies : routing.track(member, replies);
             });
     // A channel's route is its first message's, unknown until then: tagged "channel".
     return metered(
         policy.flux(attempt, call, RetryRules::nothingWasSent, () -> "channel with " + target),
         "channel",
         Interaction.REQUEST_CHANNEL);
+  }
+
+  private Flux<Message> channelTo(Target t, Publisher<Message> messages) {
+    if (isSelf(t)) {
+      return router.requestChannel(Flux.from(messages).map(m -> toSelf(m))).map(this::incoming);
+    }
+    return connection(t)
+        .flatMapMany(
+            c ->
+                c.requestChannel(
+                        Flux.from(messages)
+                            .handle(
+                                (m, sink) -> {
+                                  PayloadTooLargeException e = tooLarge(c, m);
+                                  if (e != null) {
+                                    sink.error(e);
+                                  } else {
+                                    sink.next(outgoing(m));
+                                  }
+                                }))
+                    .map(this::incoming));
   }
 
   @Override

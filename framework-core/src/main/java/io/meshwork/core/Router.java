@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
 import io.meshwork.error.HandlerException;
 import io.meshwork.error.NoSuchRouteException;
 import io.meshwork.error.PayloadTooLargeException;
+import io.meshwork.error.RejectedException;
 import io.meshwork.transport.Connection;
 import io.meshwork.transport.Responder;
 import java.util.function.Consumer;
@@ -42,6 +43,7 @@ final class Router implements Responder {
   private final @Nullable Metered metered;
   private final NodeMetrics.Recorder recorder;
   private final Swim membership;
+  private final Admission admission;
 
   Router(
       NodeId self,
@@ -50,9 +52,11 @@ final class Router implements Responder {
       LamportClock clock,
       @Nullable Metered metered,
       Swim membership,
+      Admission admission,
       Consumer<Connection> onConnection) {
     this.self = self;
     this.membership = membership;
+    this.admission = admission;
     this.clock = clock;
     this.metered = metered;
     this.recorder = metered == null ? NodeMetrics.NONE.start(self, () -> 0, () -> 0) : metered.recorder();
@@ -74,8 +78,10 @@ final class Router implements Responder {
     }
     Mono<Void> r = dispatchFireAndForget(message);
     return metered == null
-        ? r
-        : metered.mono(r, routeTag(message.route()), Interaction.FIRE_AND_FORGET, true);
+        ? r.onErrorResume(RejectedException.class, e -> Mono.empty())
+        : metered
+            .mono(r, routeTag(message.route()), Interaction.FIRE_AND_FORGET, true)
+            .onErrorResume(RejectedException.class, e -> Mono.empty()); // counted, then dropped
   }
 
   @Override
@@ -123,21 +129,29 @@ final class Router implements Responder {
               : tooLarge(message).getMessage());
       return Mono.empty();
     }
+    NodeId peer = message.sender();
+    RejectedException refused = admission.tryAcquire(peer, message.route());
+    if (refused != null) {
+      log.debug("Node {} dropped a fire-and-forget message: {}", self, refused.getMessage());
+      return Mono.error(refused);
+    }
     Mono<Void> result;
     try {
       result = ((FireAndForgetHandler) h).handle(message);
     } catch (Throwable t) {
       result = Mono.error(t);
     }
-    return result.onErrorResume(
-        t -> {
-          log.warn(
-              "Node {}: fire-and-forget handler of route '{}' failed",
-              self,
-              message.route(),
-              t);
-          return Mono.empty();
-        });
+    return result
+        .onErrorResume(
+            t -> {
+              log.warn(
+                  "Node {}: fire-and-forget handler of route '{}' failed",
+                  self,
+                  message.route(),
+                  t);
+              return Mono.empty();
+            })
+        .doFinally(s -> admission.release(peer));
   }
 
   private Mono<Message> dispatchRequestResponse(Message message) {
@@ -150,14 +164,22 @@ final class Router implements Responder {
       return Mono.error(tooLarge(message));
     }
     String route = message.route();
-    try {
-      return ((RequestResponseHandler) h)
-          .handle(message)
-          .map(this::stamp)
-          .onErrorMap(t -> failed(route, t));
-    } catch (Throwable t) {
-      return Mono.error(failed(route, t));
+    NodeId peer = message.sender();
+    RejectedException refused = admission.tryAcquire(peer, route);
+    if (refused != null) {
+      return Mono.error(refused);
     }
+    Mono<Message> served;
+    try {
+      served =
+          ((RequestResponseHandler) h)
+              .handle(message)
+              .map(this::stamp)
+              .onErrorMap(t -> failed(route, t));
+    } catch (Throwable t) {
+      served = Mono.error(failed(route, t));
+    }
+    return served.doFinally(s -> admission.release(peer));
   }
 
   private Flux<Message> dispatchRequestStream(Message message) {
@@ -170,14 +192,22 @@ final class Router implements Responder {
       return Flux.error(tooLarge(message));
     }
     String route = message.route();
-    try {
-      return ((RequestStreamHandler) h)
-          .handle(message)
-          .map(this::stamp)
-          .onErrorMap(t -> failed(route, t));
-    } catch (Throwable t) {
-      return Flux.error(failed(route, t));
+    NodeId peer = message.sender();
+    RejectedException refused = admission.tryAcquire(peer, route);
+    if (refused != null) {
+      return Flux.error(refused);
     }
+    Flux<Message> served;
+    try {
+      served =
+          ((RequestStreamHandler) h)
+              .handle(message)
+              .map(this::stamp)
+              .onErrorMap(t -> failed(route, t));
+    } catch (Throwable t) {
+      served = Flux.error(failed(route, t));
+    }
+    return served.doFinally(s -> admission.release(peer));
   }
 
   @Override
@@ -192,6 +222,11 @@ final class Router implements Responder {
           Handler h = routes.find(route, Interaction.REQUEST_CHANNEL);
           if (h == null) {
             return Flux.error(noSuchRoute(route, Interaction.REQUEST_CHANNEL));
+          }
+          NodeId peer = opening.sender();
+          RejectedException refused = admission.tryAcquire(peer, route);
+          if (refused != null) {
+            return Flux.error(refused);
           }
           // An error from the inbound side (our refusal of an oversize message, a malformed
           // frame, the caller's own failure) is not the handler's failure: pass it on as is.
@@ -216,6 +251,7 @@ final class Router implements Responder {
           } catch (Throwable t) {
             served = Flux.error(failed(route, t));
           }
+          served = served.doFinally(s -> admission.release(peer));
           return metered == null
               ? served
               : metered.flux(served, route, Interaction.REQUEST_CHANNEL, true);

@@ -59,6 +59,7 @@ class RouterTest {
                 @Override
                 public void disconnect(NodeId id) {}
               }),
+          new Admission(NodeId.of("self"), 100, 10),
           c -> {});
 
   @Test

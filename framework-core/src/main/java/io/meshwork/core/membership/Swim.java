@@ -21,15 +21,20 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 
 /**
@@ -202,23 +207,42 @@ public final class Swim implements Membership {
    * @return completes once told (or after the probe timeout)
    */
   public Mono<Void> leave() {
-    return this.<Mono<Void>>compute(
+    Sinks.Empty<Void> told = Sinks.empty();
+    boolean scheduled =
+        onLoop(
             () -> {
               if (!running || leaving) {
-                return Mono.empty();
+                told.tryEmitEmpty();
+                return;
               }
               leaving = true;
-              Member self = view.self();
-              Member left = self.with(MemberStatus.LEFT);
+              Member left = view.self().with(MemberStatus.LEFT);
               view.self(left);
               Message frame = frame(SwimFrame.gossip(List.of(left)));
-              return Flux.fromIterable(pick(view.liveOthers(), LEAVE_FANOUT, null))
-                  .flatMap(m -> wire.send(m.address(), frame).onErrorResume(e -> Mono.empty()))
-                  .then();
-            })
-        .flatMap(told -> told)
-        .timeout(options.probeTimeout(), Mono.empty(), scheduler)
-        .onErrorResume(e -> Mono.empty());
+              List<Member> targets = pick(view.liveOthers(), LEAVE_FANOUT, null);
+              AtomicInteger pending = new AtomicInteger(targets.size());
+              if (targets.isEmpty()) {
+                told.tryEmitEmpty();
+              }
+              for (Member m : targets) {
+                wire.send(m.address(), frame)
+                    .subscribe(
+                        null,
+                        e -> countDown(pending, told),
+                        () -> countDown(pending, told));
+              }
+              later(told::tryEmitEmpty, options.probeTimeout()); // no longer than this
+            });
+    if (!scheduled) {
+      told.tryEmitEmpty();
+    }
+    return told.asMono();
+  }
+
+  private static void countDown(AtomicInteger pending, Sinks.Empty<Void> done) {
+    if (pending.decrementAndGet() == 0) {
+      done.tryEmitEmpty();
+    }
   }
 
   /** Stops every timer and completes every subscriber's events. */
@@ -391,23 +415,55 @@ public final class Swim implements Membership {
    * the member answered as itself, false on a refusal, a timeout, or another node answering.
    */
   private Mono<Boolean> ping(long s, Member target) {
-    return wire.request(target.address(), frame(SwimFrame.ping(s, target, piggyback())))
-        .timeout(options.probeTimeout(), scheduler)
-        .flatMap(
-            r ->
-                compute(
-                    () -> {
-                      SwimFrame ack = decodeQuietly(r);
-                      if (ack == null) {
-                        return false;
-                      }
-                      mergeAll(ack.members());
-                      if (ack.acked()) {
-                        heartbeat(target.id());
-                      }
-                      return ack.acked();
-                    }))
-        .onErrorResume(e -> compute(() -> false));
+    Sinks.One<Boolean> acked = Sinks.one();
+    call(
+        target.address(),
+        frame(SwimFrame.ping(s, target, piggyback())),
+        options.probeTimeout(),
+        r -> {
+          SwimFrame ack = r == null ? null : decodeQuietly(r);
+          if (ack != null) {
+            mergeAll(ack.members());
+            if (ack.acked()) {
+              heartbeat(target.id());
+            }
+          }
+          acked.tryEmitValue(ack != null && ack.acked());
+        });
+    return acked.asMono();
+  }
+
+  /**
+   * Sends a request and hands its answer — or {@code null} after {@code timeout}, a failure or a
+   * refusal — to {@code outcome} on the protocol loop, exactly once. The timeout is a loop timer
+   * that is never cancelled (a late one finds the call settled): cancelling a scheduled task
+   * from a transport thread would contend on the scheduler's queue lock.
+   */
+  private void call(
+      Address to, Message frame, Duration timeout, Consumer<@Nullable Message> outcome) {
+    AtomicBoolean settled = new AtomicBoolean();
+    Disposable.Swap request = Disposables.swap();
+    request.update(
+        wire.request(to, frame)
+            .subscribe(
+                r -> {
+                  if (settled.compareAndSet(false, true)) {
+                    onLoop(() -> outcome.accept(r));
+                  }
+                },
+                e -> {
+                  if (settled.compareAndSet(false, true)) {
+                    onLoop(() -> outcome.accept(null));
+                  }
+                }));
+    later(
+        () -> {
+          if (settled.compareAndSet(false, true)) {
+            request.dispose(); // gives up on the answer; no scheduled task to remove
+            outcome.accept(null);
+          }
+        },
+        timeout);
   }
 
   // ---------------------------------------------------------------- probing
@@ -518,21 +574,19 @@ public final class Swim implements Membership {
     }
     Duration remaining = options.period().minus(options.probeTimeout());
     for (Member helper : pick(view.liveOthers(), options.indirectProbes(), p.target)) {
-      wire.request(helper.address(), frame(SwimFrame.pingReq(s, target, piggyback())))
-          .timeout(remaining, scheduler)
-          .subscribe(
-              r ->
-                  onLoop(
-                      () -> {
-                        SwimFrame ack = decodeQuietly(r);
-                        if (ack != null) {
-                          mergeAll(ack.members());
-                          if (ack.acked()) {
-                            acked(s);
-                          }
-                        }
-                      }),
-              e -> {});
+      call(
+          helper.address(),
+          frame(SwimFrame.pingReq(s, target, piggyback())),
+          remaining,
+          r -> {
+            SwimFrame ack = r == null ? null : decodeQuietly(r);
+            if (ack != null) {
+              mergeAll(ack.members());
+              if (ack.acked()) {
+                acked(s);
+              }
+            }
+          });
     }
   }
 
@@ -713,24 +767,26 @@ public final class Swim implements Membership {
 
   /** Pushes this node's whole view to an address and merges the view it answers with. */
   private Mono<Boolean> sync(Address to) {
-    return wire.request(to, frame(SwimFrame.sync(fullView())))
-        .timeout(syncTimeout, scheduler)
-        .flatMap(
-            r ->
-                this.compute(
-                    () -> {
-                      SwimFrame f = decodeQuietly(r);
-                      if (f == null || f.kind() != SwimFrame.Kind.SYNC) {
-                        return false;
-                      }
-                      mergeAll(f.members());
-                      return true;
-                    }))
-        .onErrorResume(
-            e -> {
-              log.debug("Node {}: sync with {} failed: {}", view.self().id(), to, e.toString());
-              return Mono.just(false);
-            });
+    Sinks.One<Boolean> merged = Sinks.one();
+    if (!onLoop(
+        () ->
+            call(
+                to,
+                frame(SwimFrame.sync(fullView())),
+                syncTimeout,
+                r -> {
+                  SwimFrame f = r == null ? null : decodeQuietly(r);
+                  if (f == null || f.kind() != SwimFrame.Kind.SYNC) {
+                    log.debug("Node {}: no sync with {}", view.self().id(), to);
+                    merged.tryEmitValue(false);
+                    return;
+                  }
+                  mergeAll(f.members());
+                  merged.tryEmitValue(true);
+                }))) {
+      merged.tryEmitValue(false);
+    }
+    return merged.asMono();
   }
 
   /** One round of joins through every seed; if none answered, another after a backoff. */

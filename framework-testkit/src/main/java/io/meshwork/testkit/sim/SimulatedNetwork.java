@@ -51,6 +51,7 @@ public final class SimulatedNetwork implements Transport {
   private final List<String> trace = new ArrayList<>();
   private Faults faults = Faults.none();
   private long sent;
+  private final Map<Address, Long> slowness = new LinkedHashMap<>();
   private long hash = 0xcbf29ce484222325L; // FNV-1a offset basis
 
   /** How many events {@link #trace()} keeps; {@link #traceHash()} covers them all. */
@@ -167,6 +168,22 @@ public final class SimulatedNetwork implements Transport {
     record("block " + from + ">" + to);
   }
 
+  /**
+   * Makes a node slow: every message to or from it takes {@code extra} longer (on top of the
+   * drawn delay). {@link Duration#ZERO} makes it normal again.
+   *
+   * @param address the node
+   * @param extra the added delay each way
+   */
+  public void slow(Address address, Duration extra) {
+    if (extra.isZero()) {
+      slowness.remove(address);
+    } else {
+      slowness.put(address, extra.toNanos());
+    }
+    record("slow " + address + " +" + extra.toMillis() + "ms");
+  }
+
   /** Restores every cut link. */
   public void heal() {
     blocked.clear();
@@ -261,7 +278,8 @@ public final class SimulatedNetwork implements Transport {
     }
     int copies = duplicable && random.nextDouble() < faults.duplication() ? 2 : 1;
     for (int i = 0; i < copies; i++) {
-      long delay = drawDelayNanos();
+      long delay =
+          drawDelayNanos() + slowness.getOrDefault(to, 0L) + slowness.getOrDefault(from, 0L);
       clock.schedule(
           () -> {
             if (reachable(from, to)) {
