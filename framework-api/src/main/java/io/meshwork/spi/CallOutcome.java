@@ -1,6 +1,7 @@
 package io.meshwork.spi;
 
 import io.meshwork.error.CallTimeoutException;
+import io.meshwork.error.CircuitOpenException;
 import io.meshwork.error.ConnectionClosedException;
 import io.meshwork.error.HandlerException;
 import io.meshwork.error.InvalidRequestException;
@@ -35,6 +36,8 @@ public enum CallOutcome {
   INVALID,
   /** {@link OverflowException}. */
   OVERFLOW,
+  /** {@link CircuitOpenException}: refused locally, the member's breaker being open. */
+  CIRCUIT_OPEN,
   /** Any other error. */
   ERROR;
 
@@ -74,6 +77,9 @@ public enum CallOutcome {
     }
     if (error instanceof OverflowException) {
       return OVERFLOW;
+    }
+    if (error instanceof CircuitOpenException) {
+      return CIRCUIT_OPEN;
     }
     return ERROR;
   }

@@ -69,6 +69,15 @@ public interface NodeMetrics {
      * the same id can register its own. Counters and timers may stay and go on counting.
      */
     default void close() {}
+
+    /**
+     * A member's circuit breaker changed state (CLOSED, OPEN, HALF_OPEN...).
+     *
+     * @param member the member's id
+     * @param from the state it left
+     * @param to the state it entered
+     */
+    default void breaker(String member, String from, String to) {}
   }
 
   /** The recorder of {@link #NONE}. */

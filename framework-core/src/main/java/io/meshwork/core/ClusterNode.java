@@ -16,7 +16,9 @@ import io.meshwork.core.resilience.CallPolicy;
 import io.meshwork.core.resilience.RetryRules;
 import io.meshwork.clock.LamportClock;
 import io.meshwork.core.membership.Swim;
+import io.meshwork.core.routing.Breakers;
 import io.meshwork.core.routing.LoadBalancer;
+import java.time.Duration;
 import io.meshwork.error.UnreachableException;
 import io.meshwork.membership.Member;
 import io.meshwork.membership.Membership;
@@ -71,6 +73,7 @@ final class ClusterNode implements Node {
   private final PeerConnections peers;
   private final Swim membership;
   private final LoadBalancer balancer;
+  private final Breakers breakers;
   private volatile @Nullable TransportBinding binding;
 
   ClusterNode(NodeOptions options) {
@@ -93,6 +96,11 @@ final class ClusterNode implements Node {
         options.metrics() == NodeMetrics.NONE
             ? null
             : new Metered(recorder, options.environment(), active);
+    this.breakers =
+        new Breakers(
+            Breakers.defaults(),
+            options.environment(),
+            (member, from, to) -> recorder.breaker(member.value(), from.name(), to.name()));
     this.policy = new CallPolicy(id, options.environment(), recorder::retry);
     this.broadcaster = new Broadcaster(this, this::liveMembers, recorder::dropped);
     this.router =
@@ -235,9 +243,15 @@ final class ClusterNode implements Node {
   }
 
   /** The per-call routing state of a call to any member serving a route, else {@code null}. */
-  private @Nullable Routing routing(Target target) {
+  private @Nullable Routing routing(Target target, @Nullable Duration timeout) {
     return target instanceof Target.ToAnyServing
-        ? new Routing((Target.ToAnyServing) target, options.loadBalancing(), membership, balancer)
+        ? new Routing(
+            (Target.ToAnyServing) target,
+            options.loadBalancing(),
+            membership,
+            balancer,
+            breakers,
+            timeout)
         : null;
   }
 
@@ -295,7 +309,7 @@ final class ClusterNode implements Node {
 
   @Override
   public Mono<Void> send(Target target, Message message, CallOptions call) {
-    Routing routing = routing(target);
+    Routing routing = routing(target, null);
     Mono<Void> attempt =
         Mono.defer(
             () -> {
@@ -327,7 +341,7 @@ final class ClusterNode implements Node {
 
   @Override
   public Mono<Message> request(Target target, Message message, CallOptions call) {
-    Routing routing = routing(target);
+    Routing routing = routing(target, call.timeout());
     Mono<Message> attempt =
         Mono.defer(
             () -> {
@@ -354,7 +368,7 @@ final class ClusterNode implements Node {
 
   @Override
   public Flux<Message> stream(Target target, Message message, CallOptions call) {
-    Routing routing = routing(target);
+    Routing routing = routing(target, call.timeout());
     Flux<Message> attempt =
         Flux.defer(
             () -> {
@@ -387,7 +401,7 @@ final class ClusterNode implements Node {
 
   @Override
   public Flux<Message> channel(Target target, Publisher<Message> messages, CallOptions call) {
-    Routing routing = routing(target);
+    Routing routing = routing(target, call.timeout());
     Flux<Message> attempt =
         Flux.defer(
             () -> {

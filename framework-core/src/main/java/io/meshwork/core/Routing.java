@@ -4,7 +4,10 @@ import io.meshwork.LoadBalancing;
 import io.meshwork.NodeId;
 import io.meshwork.Target;
 import io.meshwork.core.membership.Swim;
+import io.meshwork.core.routing.Breakers;
 import io.meshwork.core.routing.LoadBalancer;
+import java.time.Duration;
+import java.util.ArrayList;
 import io.meshwork.error.UnreachableException;
 import io.meshwork.membership.Member;
 import java.util.List;
@@ -14,8 +17,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * One call to {@link Target.ToAnyServing}: each attempt picks a provider from the live view by the
- * call's strategy, avoiding the member the previous attempt failed on, and the balancer counts
- * the attempt against the member it picked. Calls to other targets need none of this.
+ * call's strategy, skipping members whose circuit breaker is open and the member the previous
+ * attempt failed on; the attempt goes through that member's breaker, and the balancer counts it
+ * against the member. Calls to other targets need none of this.
  */
 final class Routing {
 
@@ -23,17 +27,23 @@ final class Routing {
   private final LoadBalancing strategy;
   private final Swim membership;
   private final LoadBalancer balancer;
+  private final Breakers breakers;
+  private final @Nullable Duration timeout;
   private volatile @Nullable NodeId failedOn;
 
   Routing(
       Target.ToAnyServing target,
       LoadBalancing nodeDefault,
       Swim membership,
-      LoadBalancer balancer) {
+      LoadBalancer balancer,
+      Breakers breakers,
+      @Nullable Duration timeout) {
     this.target = target;
     this.strategy = target.balancing() != null ? target.balancing() : nodeDefault;
     this.membership = membership;
     this.balancer = balancer;
+    this.breakers = breakers;
+    this.timeout = timeout;
   }
 
   /**
@@ -49,14 +59,25 @@ final class Routing {
               + target.route() + "'",
           null);
     }
-    return balancer.pick(providers, strategy, failedOn).id();
+    List<Member> closed = new ArrayList<>(providers.size());
+    for (Member m : providers) {
+      if (breakers.available(m.id())) {
+        closed.add(m);
+      }
+    }
+    // every breaker open: pick anyway, and the breaker fails the call at once
+    return balancer.pick(closed.isEmpty() ? providers : closed, strategy, failedOn).id();
   }
 
   <T> Mono<T> track(NodeId member, Mono<T> attempt) {
-    return balancer.track(member, attempt).doOnError(e -> failedOn = member);
+    return balancer
+        .track(member, breakers.guard(member, attempt, timeout))
+        .doOnError(e -> failedOn = member);
   }
 
   <T> Flux<T> track(NodeId member, Flux<T> attempt) {
-    return balancer.track(member, attempt).doOnError(e -> failedOn = member);
+    return balancer
+        .track(member, breakers.guard(member, attempt, timeout))
+        .doOnError(e -> failedOn = member);
   }
 }

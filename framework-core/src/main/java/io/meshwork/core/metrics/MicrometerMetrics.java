@@ -158,6 +158,18 @@ public final class MicrometerMetrics implements NodeMetrics {
     }
 
     @Override
+    public void breaker(String member, String from, String to) {
+      Counter.builder("meshwork.breaker.transitions")
+          .tag("node", node)
+          .tag("member", member)
+          .tag("from", from.toLowerCase(java.util.Locale.ROOT))
+          .tag("to", to.toLowerCase(java.util.Locale.ROOT))
+          .description("Circuit breaker state changes, per member")
+          .register(registry)
+          .increment();
+    }
+
+    @Override
     public void close() {
       gauges.forEach(registry::remove);
     }

@@ -10,7 +10,10 @@ import io.meshwork.Node;
 import io.meshwork.NodeId;
 import io.meshwork.RetryPolicy;
 import io.meshwork.Target;
+import io.meshwork.core.metrics.MicrometerMetrics;
+import io.meshwork.error.CircuitOpenException;
 import io.meshwork.membership.MemberStatus;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.meshwork.membership.MembershipOptions;
 import io.meshwork.testkit.sim.Faults;
 import io.meshwork.testkit.sim.SimCluster;
@@ -111,5 +114,60 @@ class LoadBalancingTest {
     assertThat(after).containsOnlyKeys("n1", "n2", "n3");
     assertThat(share(after, "n3")).isBetween(0.30, 0.37);
     c.stop();
+  }
+
+  @Test
+  @DisplayName("a member cut off from the caller: its breaker opens, calls skip it or fail fast, half-open probes let it back")
+  void circuitBreaker() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    AtomicInteger launched = new AtomicInteger();
+    SimCluster c =
+        SimCluster.seeded(9, MembershipOptions.defaults())
+            .configure(b -> {
+              int i = launched.getAndIncrement();
+              b.metrics(MicrometerMetrics.of(registry));
+              if (i == 3) {
+                b.route("solo", Handlers.requestResponse(m -> Mono.just(m.reply("solo"))));
+              }
+              return i == 0
+                  ? b
+                  : b.route("work", Handlers.requestResponse(m -> Mono.just(m.reply("ok"))));
+            })
+            .start(4);
+    c.runUntil(SimCluster::converged, LIMIT);
+    Node caller = c.node(0).node();
+    c.network().partition(List.of(c.node(0).address()), List.of(c.node(3).address()));
+    CallOptions once = CallOptions.defaults().timeout(Duration.ofMillis(200)).retry(RetryPolicy.none());
+
+    // n3 alone serves "solo": after 10 failures in its window its breaker opens and calls fail at once
+    List<Throwable> errors = new java.util.ArrayList<>();
+    for (int i = 0; i < 11; i++) {
+      CompletableFuture<Message> r = caller.request(Target.anyServing("solo"), Message.of("solo"), once).toFuture();
+      c.runUntil(x -> r.isDone(), LIMIT);
+      errors.add(r.handle((m, e) -> e).join());
+    }
+    assertThat(errors.subList(0, 10))
+        .allSatisfy(e -> assertThat(e).isNotNull().isNotInstanceOf(CircuitOpenException.class));
+    assertThat(errors.get(10)).isInstanceOf(CircuitOpenException.class);
+    assertThat(transitions(registry, "n3", "open")).isEqualTo(1);
+
+    // "work": the load balancer skips the open member
+    Map<String, Long> whileOpen = shares(c, LoadBalancing.ROUND_ROBIN);
+    assertThat(whileOpen).containsOnlyKeys("n1", "n2");
+
+    // healed, and the open period over: probes close the breaker and n3 is back in the rotation
+    c.network().heal();
+    c.advance(Duration.ofSeconds(5));
+    Map<String, Long> after = shares(c, LoadBalancing.ROUND_ROBIN);
+    System.out.printf("breaker: shares while n3's breaker was open %s, after it closed %s%n", whileOpen, after);
+    assertThat(after).containsKeys("n1", "n2", "n3");
+    assertThat(transitions(registry, "n3", "half_open")).isEqualTo(1);
+    assertThat(transitions(registry, "n3", "closed")).isEqualTo(1);
+    c.stop();
+  }
+
+  private static double transitions(SimpleMeterRegistry registry, String member, String to) {
+    return registry.find("meshwork.breaker.transitions").tag("node", "n0").tag("member", member)
+        .tag("to", to).counters().stream().mapToDouble(x -> x.count()).sum();
   }
 }
