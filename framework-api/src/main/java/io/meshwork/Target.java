@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
  * node.request(Target.address("127.0.0.1:7001"), Message.of("echo", "hi"));
  * }</pre>
  */
-public sealed interface Target permits Target.ToMember, Target.ToAddress, Target.ToAnyServing {
+public sealed interface Target
+    permits Target.ToMember, Target.ToAddress, Target.ToAnyServing, Target.ToKey {
 
   /**
    * A member known by id: the node uses its connection to that member, or connects to the address
@@ -63,6 +64,41 @@ public sealed interface Target permits Target.ToMember, Target.ToAddress, Target
    */
   static ToAnyServing anyServing(String route) {
     return new ToAnyServing(route, null);
+  }
+
+  /**
+   * The owner of a key (consistent hashing): the first member clockwise from the key's hash on a
+   * ring of the live members serving the message's route (for a channel, of all live members),
+   * with virtual nodes. Every node with the same view picks the same owner, and a member joining
+   * or leaving moves only about {@code 1/n} of the keys. The replica set (the first R distinct
+   * owners) is {@link io.meshwork.membership.Membership#owners}.
+   *
+   * <pre>{@code
+   * node.request(Target.key("user-42"), Message.of("carts.get", "user-42"));
+   * }</pre>
+   *
+   * @param key the key
+   * @return the target
+   */
+  static Target key(String key) {
+    return new ToKey(key);
+  }
+
+  /**
+   * The owner of a key on the consistent-hash ring.
+   *
+   * @param key the key
+   */
+  record ToKey(String key) implements Target {
+    /** Checks the key is present. */
+    public ToKey {
+      Objects.requireNonNull(key, "key");
+    }
+
+    @Override
+    public String toString() {
+      return "owner of key '" + key + "'";
+    }
   }
 
   /**

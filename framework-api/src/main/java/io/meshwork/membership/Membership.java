@@ -4,6 +4,7 @@ import io.meshwork.NodeId;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -62,6 +63,18 @@ public interface Membership {
    * @return phi, 0 for this node and for a member never probed
    */
   double suspicion(NodeId id);
+
+  /**
+   * The replica set of a key: the first {@code replicas} distinct live members serving a route,
+   * clockwise from the key's hash on the consistent-hash ring. The first is the key's owner (where
+   * {@code Target.key(key)} sends). Every node with the same view computes the same list.
+   *
+   * @param route the route the members must serve, or {@code null} for every live member
+   * @param key the key
+   * @param replicas how many, at least 1
+   * @return up to {@code replicas} members, fewer if fewer serve the route
+   */
+  List<Member> owners(@Nullable String route, String key, int replicas);
 
   /**
    * Advertises new metadata: this node raises its incarnation and gossips it.

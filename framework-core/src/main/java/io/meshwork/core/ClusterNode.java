@@ -242,17 +242,25 @@ final class ClusterNode implements Node {
     return membership;
   }
 
-  /** The per-call routing state of a call to any member serving a route, else {@code null}. */
-  private @Nullable Routing routing(Target target, @Nullable Duration timeout) {
-    return target instanceof Target.ToAnyServing
-        ? new Routing(
-            (Target.ToAnyServing) target,
-            options.loadBalancing(),
-            membership,
-            balancer,
-            breakers,
-            timeout)
-        : null;
+  /**
+   * The per-call routing of a call to a target that names no member (any member serving a route,
+   * the owner of a key), else {@code null}.
+   */
+  private @Nullable Routing routing(
+      Target target, @Nullable String route, @Nullable Duration timeout) {
+    if (target instanceof Target.ToAnyServing) {
+      return new BalancedRouting(
+          (Target.ToAnyServing) target,
+          options.loadBalancing(),
+          membership,
+          balancer,
+          breakers,
+          timeout);
+    }
+    if (target instanceof Target.ToKey) {
+      return new KeyRouting((Target.ToKey) target, route, membership);
+    }
+    return null;
   }
 
   /** An outgoing message leaves with this node's next Lamport time. */
@@ -309,7 +317,7 @@ final class ClusterNode implements Node {
 
   @Override
   public Mono<Void> send(Target target, Message message, CallOptions call) {
-    Routing routing = routing(target, null);
+    Routing routing = routing(target, message.route(), null);
     Mono<Void> attempt =
         Mono.defer(
             () -> {
@@ -341,7 +349,7 @@ final class ClusterNode implements Node {
 
   @Override
   public Mono<Message> request(Target target, Message message, CallOptions call) {
-    Routing routing = routing(target, call.timeout());
+    Routing routing = routing(target, message.route(), call.timeout());
     Mono<Message> attempt =
         Mono.defer(
             () -> {
@@ -368,7 +376,7 @@ final class ClusterNode implements Node {
 
   @Override
   public Flux<Message> stream(Target target, Message message, CallOptions call) {
-    Routing routing = routing(target, call.timeout());
+    Routing routing = routing(target, message.route(), call.timeout());
     Flux<Message> attempt =
         Flux.defer(
             () -> {
@@ -401,7 +409,7 @@ final class ClusterNode implements Node {
 
   @Override
   public Flux<Message> channel(Target target, Publisher<Message> messages, CallOptions call) {
-    Routing routing = routing(target, call.timeout());
+    Routing routing = routing(target, null, call.timeout()); // route unknown: all live members
     Flux<Message> attempt =
         Flux.defer(
             () -> {

@@ -267,7 +267,7 @@ final class Router implements Responder {
   /** A reply leaves with this node's next Lamport time. */
   private Message stamp(Message reply) {
     recorder.message(false, reply.payloadSize());
-    return reply.stamped(reply.sender(), clock.tick());
+    return reply.stamped(self, clock.tick()); // a reply to a call to this node itself comes from it too
   }
 
   private NoSuchRouteException noSuchRoute(String route, Interaction interaction) {

@@ -2,6 +2,7 @@ package io.meshwork.samples;
 
 import io.meshwork.Address;
 import io.meshwork.BroadcastOptions;
+import io.meshwork.CallOptions;
 import io.meshwork.Delivery;
 import io.meshwork.Handlers;
 import io.meshwork.Message;
@@ -16,7 +17,10 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -25,7 +29,9 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 /**
- * Three nodes on loopback over RSocket/TCP, each interaction model once, and two typed errors.
+ * Three nodes on loopback over RSocket/TCP, each interaction model once, two typed errors,
+ * broadcast, load balancing, consistent hashing, and a circuit breaker opening on a fourth node
+ * killed in its own process and closing after it returns.
  * Exits 0 by itself. {@code block()} appears here only because {@code main} is the program's
  * edge; handlers and verbs never block.
  */
@@ -145,6 +151,9 @@ public final class Demo {
                       d.isSuccess() ? d.reply().payloadAsString() : "failed: " + d.failure()))
           .blockLast(TIMEOUT);
 
+      loadBalancingAndKeys(alpha, beta);
+      breaker(alpha);
+
       section("retry across a restart: gamma stops, alpha's request waits for it to come back");
       Address gammaAddress = gamma.address();
       gamma.shutdown().block(TIMEOUT);
@@ -174,6 +183,90 @@ public final class Demo {
     } finally {
       Flux.fromIterable(all).flatMap(Node::shutdown).blockLast(TIMEOUT);
     }
+  }
+
+  /** Requests spread by the load balancer, and key-routed requests landing on each key's owner. */
+  private void loadBalancingAndKeys(Node alpha, Node beta) {
+    section("load balancing: alpha sends 9 pings to any member serving 'ping', round robin");
+    Flux.range(0, 9)
+        .concatMap(i -> alpha.request(Target.anyServing("ping"), Message.of("ping")))
+        .map(Message::payloadAsString)
+        .collectList()
+        .doOnNext(r -> System.out.println("  " + String.join(", ", r)))
+        .block(TIMEOUT);
+
+    section("consistent hashing: each key goes to its owner on the ring, the same from every node");
+    for (String key : List.of("user-1", "user-2", "user-3", "user-4")) {
+      String owner = alpha.membership().owners("ping", key, 1).get(0).id().value();
+      String fromAlpha =
+          alpha.request(Target.key(key), Message.of("ping")).block(TIMEOUT).sender().value();
+      String fromBeta =
+          beta.request(Target.key(key), Message.of("ping")).block(TIMEOUT).sender().value();
+      System.out.printf(
+          "  %s: owner %s (replicas %s); served by %s from alpha, %s from beta%n",
+          key, owner,
+          alpha.membership().owners("ping", key, 2).stream().map(m -> m.id().value()).toList(),
+          fromAlpha, fromBeta);
+    }
+  }
+
+  /** A member in its own process is killed: its breaker opens; it comes back: the breaker closes. */
+  private void breaker(Node alpha) throws Exception {
+    section("circuit breaker: delta runs in its own JVM and is killed with kill -9, then restarted");
+    ChildNode delta = ChildNode.start("delta", "127.0.0.1:0", alpha.address());
+    Address deltaAt = delta.awaitListening(Duration.ofSeconds(30));
+    Duration wait = Duration.ofSeconds(10);
+    Flux.interval(Duration.ofMillis(50))
+        .filter(i -> alpha.membership().member(io.meshwork.NodeId.of("delta")).isPresent())
+        .blockFirst(wait);
+    System.out.printf("  delta joined at %s and serves 'echo' like alpha, beta and gamma%n", deltaAt);
+    CallOptions twice =
+        alpha.callOptions().retry(RetryPolicy.backoff(2, Duration.ofMillis(5))).timeout(Duration.ofSeconds(2));
+    delta.kill();
+    Map<String, Integer> served = spread(alpha, 60, twice);
+    System.out.printf(
+        "  delta killed; 60 load-balanced echoes (failed attempts retried on another member): %s%n",
+        served);
+    System.out.printf("  delta's breaker: %s%n", transitions("delta"));
+    ChildNode back = ChildNode.start("delta", deltaAt.toString(), alpha.address());
+    back.awaitListening(Duration.ofSeconds(30));
+    Flux.interval(Duration.ofMillis(100))
+        .filter(
+            i ->
+                alpha.membership().member(io.meshwork.NodeId.of("delta"))
+                    .map(m -> m.status() == io.meshwork.membership.MemberStatus.ALIVE)
+                    .orElse(false))
+        .blockFirst(wait);
+    System.out.println("  delta restarted on the same address and rejoined; waiting out the 5 s open period");
+    Mono.delay(Duration.ofMillis(5200)).block();
+    served = spread(alpha, 40, twice);
+    System.out.printf("  40 more echoes: %s%n", served);
+    System.out.printf("  delta's breaker: %s%n", transitions("delta"));
+    back.kill();
+  }
+
+  private static Map<String, Integer> spread(Node from, int calls, CallOptions options) {
+    Map<String, Integer> served = new TreeMap<>();
+    Flux.range(0, calls)
+        .concatMap(
+            i ->
+                from.request(Target.anyServing("echo"), Message.of("echo", "e" + i), options)
+                    .map(r -> r.sender().value())
+                    .onErrorResume(e -> Mono.just(e.getClass().getSimpleName())))
+        .doOnNext(who -> served.merge(who, 1, Integer::sum))
+        .blockLast(TIMEOUT);
+    return served;
+  }
+
+  private String transitions(String member) {
+    List<String> seen = new ArrayList<>();
+    registry.find("meshwork.breaker.transitions").tag("node", "alpha").tag("member", member)
+        .counters()
+        .forEach(c -> seen.add(c.getId().getTag("from") + " -> " + c.getId().getTag("to")
+            + " (" + (long) c.count() + "x)"));
+    List<String> order = List.of("closed ->", "open ->", "half_open ->");
+    seen.sort(Comparator.comparing(t -> order.indexOf(t.substring(0, t.indexOf("->") + 2))));
+    return seen.isEmpty() ? "closed, no transitions" : String.join(", ", seen);
   }
 
   private void printMetrics() {

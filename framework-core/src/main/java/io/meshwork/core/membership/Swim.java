@@ -6,6 +6,7 @@ import io.meshwork.Message;
 import io.meshwork.NodeBuilder;
 import io.meshwork.NodeId;
 import io.meshwork.error.InvalidRequestException;
+import io.meshwork.core.routing.Rings;
 import io.meshwork.membership.Member;
 import io.meshwork.membership.MemberStatus;
 import io.meshwork.membership.Membership;
@@ -142,6 +143,7 @@ public final class Swim implements Membership {
   private final TreeMap<NodeId, Long> suspects = new TreeMap<>();
   private final Map<NodeId, PhiAccrualDetector> phi = new ConcurrentHashMap<>();
   private final Duration syncTimeout;
+  private final Rings rings = new Rings(this::members);
   private final Map<Long, Probe> probes = new TreeMap<>();
   private long seq;
   private long nextTickDue;
@@ -315,6 +317,16 @@ public final class Swim implements Membership {
               return null;
             })
         .then();
+  }
+
+  @Override
+  public List<Member> owners(@Nullable String route, String key, int replicas) {
+    Map<NodeId, Member> all = view.snapshot().all();
+    List<Member> owners = new ArrayList<>(replicas);
+    for (NodeId id : rings.ring(route).owners(key, replicas)) {
+      owners.add(all.get(id));
+    }
+    return owners;
   }
 
   /**
