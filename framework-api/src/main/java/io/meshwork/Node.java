@@ -14,11 +14,11 @@ import reactor.core.publisher.Mono;
  *     .transport(RSocketTransport.tcp())
  *     .route("echo", Handlers.requestResponse(m -> Mono.just(m.reply(m.payload()))))
  *     .build();
- * node.start().block();                       // block() only at the program's edge
+ * node.start().block(Duration.ofSeconds(10)); // blocking only at the program's edge
  *
  * Mono<Message> reply = node.request(Target.member(peerId), Message.of("echo", "hi"));
  * Flux<Message> ticks = node.stream(Target.member(peerId), Message.of("ticks"));
- * node.shutdown().block();
+ * node.shutdown().block(Duration.ofSeconds(10));
  * }</pre>
  *
  * <p>Every verb is lazy and cold: nothing is resolved or sent until subscription, and each

@@ -45,8 +45,9 @@ import reactor.core.scheduler.Scheduler;
  * <ul>
  *   <li><b>Probes.</b> Every period one member, in randomized round-robin order, gets a PING. No
  *       ACK within the probe timeout (or a refused connection) sends a PING_REQ to {@code k}
- *       other members, which probe on our behalf. No ACK by the end of the period makes the
- *       member SUSPECT.
+ *       other members, which probe on our behalf. No ACK by the end of the probe's period makes
+ *       the member SUSPECT. A member whose connection closes is probed at once, out of turn: a
+ *       crashed process closes its connections, so its detection does not wait for its turn.
  *   <li><b>Suspicion.</b> A suspect is declared DEAD after {@link
  *       MembershipOptions#suspicionTimeout}, unless it refutes first: a member that hears it is
  *       suspected raises its incarnation and spreads ALIVE, which wins over the suspicion.
@@ -132,7 +133,6 @@ public final class Swim implements Membership {
 
   private final MembershipOptions options;
   private final Environment env;
-  private final Scheduler scheduler;
   private final Scheduler.Worker worker;
   private final RandomGenerator random;
   private final List<Address> seeds;
@@ -164,8 +164,7 @@ public final class Swim implements Membership {
       Member self, MembershipOptions options, Environment env, List<Address> seeds, Wire wire) {
     this.options = options;
     this.env = env;
-    this.scheduler = env.scheduler();
-    this.worker = scheduler.createWorker();
+    this.worker = env.scheduler().createWorker();
     this.random = env.random();
     this.seeds = List.copyOf(seeds);
     this.wire = wire;

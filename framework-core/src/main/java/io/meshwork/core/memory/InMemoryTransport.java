@@ -19,7 +19,7 @@ import reactor.core.publisher.Mono;
  * InMemoryTransport network = InMemoryTransport.create();
  * Node a = Node.builder().transport(network).route("echo", echo).build();
  * Node b = Node.builder().transport(network).build();
- * a.start().then(b.start()).block();
+ * a.start().then(b.start()).block(Duration.ofSeconds(10));
  * b.request(Target.address(a.address()), Message.of("echo", "hi"));
  * }</pre>
  *

@@ -30,7 +30,7 @@ import reactor.test.scheduler.VirtualTimeScheduler;
  * SimulatedNetwork net = SimulatedNetwork.seeded(42).faults(Faults.lossy(0.1));
  * Node a = Node.builder().transport(net).environment(net.environment()).bind("a", 1).build();
  * Node b = Node.builder().transport(net).environment(net.environment()).bind("b", 1).build();
- * a.start().block(); b.start().block();            // binding needs no time
+ * a.start().toFuture(); b.start().toFuture();       // binding needs no time
  * CompletableFuture<Message> reply = a.request(Target.address(b.address()), msg).toFuture();
  * net.advance(Duration.ofSeconds(1));               // deliveries, timeouts and retries happen here
  * net.partition(List.of(a.address()), List.of(b.address()));
