@@ -12,7 +12,10 @@ import io.meshwork.membership.MemberStatus;
 import io.meshwork.membership.MembershipEvent;
 import io.meshwork.membership.MembershipEvent.Type;
 import io.meshwork.membership.MembershipOptions;
+import io.meshwork.Address;
+import io.meshwork.Node;
 import io.meshwork.testkit.sim.SimCluster;
+import io.meshwork.testkit.sim.SimulatedNetwork;
 import io.meshwork.testkit.sim.SimCluster.SimNode;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -159,5 +162,51 @@ class MembershipApiTest {
     c.advance(OPTIONS.period().multipliedBy(8));
     assertThat(observer.suspicion(NodeId.of("n2"))).isGreaterThan(3.0);
     c.stop();
+  }
+
+  @Test
+  @DisplayName("a member cut off from one prober is vouched for by others: no suspicion (indirect probes)")
+  void indirectProbes() {
+    SimCluster c = SimCluster.seeded(6, OPTIONS).start(8);
+    c.runUntil(SimCluster::converged, LIMIT);
+    c.network().partition(List.of(c.node(1).address()), List.of(c.node(3).address()));
+    c.advance(OPTIONS.period().multipliedBy(100));
+    assertThat(c.count(Type.SUSPECTED)).isZero();
+    assertThat(c.converged()).isTrue();
+    c.stop();
+
+    // without indirect probes the same cut makes n1 and n3 suspect each other
+    SimCluster direct = SimCluster.seeded(6, OPTIONS.withIndirectProbes(0)).start(8);
+    direct.runUntil(SimCluster::converged, LIMIT);
+    direct.network().partition(List.of(direct.node(1).address()), List.of(direct.node(3).address()));
+    direct.advance(OPTIONS.period().multipliedBy(100));
+    assertThat(direct.count(Type.SUSPECTED)).isPositive();
+    direct.stop();
+  }
+
+  @Test
+  @DisplayName("a node whose seed is not up yet keeps trying it with backoff, and joins once it is")
+  void joinRetriesWithBackoff() {
+    SimulatedNetwork net = SimulatedNetwork.seeded(12);
+    Address seedAt = Address.of("seed", 7000);
+    Node early =
+        Node.builder().id("early").bind("early", 7000).seeds(List.of(seedAt)).transport(net)
+            .environment(net.environment()).build();
+    CompletableFuture<Node> started = early.start().toFuture();
+    net.advance(Duration.ofSeconds(1));
+    assertThat(started).isCompleted(); // start does not wait for a seed that is not there
+    net.advance(Duration.ofSeconds(20)); // tries again, backing off
+    Node seed =
+        Node.builder().id("seed").bind(seedAt).transport(net).environment(net.environment()).build();
+    seed.start().toFuture();
+    Duration waited = Duration.ZERO;
+    while (seed.membership().member(NodeId.of("early")).isEmpty() && waited.toSeconds() < 60) {
+      net.advance(Duration.ofMillis(100));
+      waited = waited.plusMillis(100);
+    }
+    assertThat(seed.membership().members()).extracting(m -> m.id().value()).containsExactly("early", "seed");
+    assertThat(early.membership().members()).extracting(m -> m.id().value()).containsExactly("early", "seed");
+    assertThat(waited).isLessThanOrEqualTo(Duration.ofSeconds(31)); // the backoff is capped at 30 s
+    assertThat(net.trace()).filteredOn(e -> e.contains("refused early:7000>seed:7000")).hasSizeGreaterThan(2);
   }
 }
