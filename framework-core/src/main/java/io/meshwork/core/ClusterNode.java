@@ -22,8 +22,8 @@ import io.meshwork.transport.OwnedSubscriptions;
 import io.meshwork.transport.PeerInfo;
 import io.meshwork.transport.TransportBinding;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
@@ -196,6 +196,9 @@ final class ClusterNode implements Node {
     return m.stamped(id, clock.tick());
   }
 
+  /** {@link #incoming(Message)}, made once rather than per call. */
+  private final UnaryOperator<Message> incoming = this::incoming;
+
   /** An incoming reply advances this node's Lamport time. */
   private Message incoming(Message reply) {
     recorder.message(true, reply.payloadSize());
@@ -238,22 +241,31 @@ final class ClusterNode implements Node {
 
   @Override
   public Mono<Void> send(Target target, Message message, CallOptions call) {
-    Mono<Void> attempt =
-        Mono.defer(
-            () ->
-                isSelf(target)
-                    ? sendToSelf(outgoing(message))
-                    : onConnection(
-                        target, c -> checked(c, message, () -> c.fireAndForget(outgoing(message)))));
     // A send completes once written: a per-attempt timeout would bound nothing useful.
     return metered(
         policy.mono(
-            attempt,
-            call.timeout(null),
+            () -> sendAttempt(target, message),
+            UnaryOperator.identity(),
+            null,
+            call.retry(),
             RetryRules::nothingWasSent,
             () -> "fire-and-forget to route '" + message.route() + "' at " + target),
         message.route(),
         Interaction.FIRE_AND_FORGET);
+  }
+
+  /** One attempt of a send; on a live connection without a lambda or an operator of its own. */
+  private Mono<Void> sendAttempt(Target target, Message message) {
+    if (isSelf(target)) {
+      return sendToSelf(outgoing(message));
+    }
+    Connection live = live(target);
+    if (live != null) {
+      PayloadTooLargeException e = tooLarge(live, message);
+      return e != null ? Mono.error(e) : live.fireAndForget(outgoing(message));
+    }
+    return connection(target)
+        .flatMap(c -> checked(c, message, () -> c.fireAndForget(outgoing(message))));
   }
 
   /** As over a wire: the send completes at once, the handler runs apart (until shutdown). */
@@ -264,24 +276,30 @@ final class ClusterNode implements Node {
 
   @Override
   public Mono<Message> request(Target target, Message message, CallOptions call) {
-    Mono<Message> attempt =
-        Mono.defer(
-            () ->
-                isSelf(target)
-                    ? router.requestResponse(toSelf(message))
-                    : onConnection(
-                        target,
-                        c -> checked(c, message, () -> c.requestResponse(outgoing(message)))))
-            .map(this::incoming);
-    boolean idempotent = call.idempotent();
     return metered(
         policy.mono(
-            attempt,
-            call,
-            e -> RetryRules.mayRetry(e, idempotent),
+            () -> requestAttempt(target, message),
+            incoming,
+            call.timeout(),
+            call.retry(),
+            call.idempotent() ? RetryRules::mayRetryIdempotent : RetryRules::mayRetryOnce,
             () -> "request to route '" + message.route() + "' at " + target),
         message.route(),
         Interaction.REQUEST_RESPONSE);
+  }
+
+  /** One attempt of a request; on a live connection without a lambda or an operator of its own. */
+  private Mono<Message> requestAttempt(Target target, Message message) {
+    if (isSelf(target)) {
+      return router.requestResponse(toSelf(message));
+    }
+    Connection live = live(target);
+    if (live != null) {
+      PayloadTooLargeException e = tooLarge(live, message);
+      return e != null ? Mono.error(e) : live.requestResponse(outgoing(message));
+    }
+    return connection(target)
+        .flatMap(c -> checked(c, message, () -> c.requestResponse(outgoing(message))));
   }
 
   @Override
@@ -357,10 +375,9 @@ final class ClusterNode implements Node {
     return broadcaster.stream(messages, broadcast);
   }
 
-  /** Runs a call on the target's connection: at once if one is live, else after dialling. */
-  private <T> Mono<T> onConnection(Target target, Function<Connection, Mono<T>> call) {
-    Connection live = state.get() == State.RUNNING ? peers.live(target) : null;
-    return live != null ? call.apply(live) : connection(target).flatMap(call);
+  /** The target's live connection, on which a call runs at once; else {@code null}: dial first. */
+  private @Nullable Connection live(Target target) {
+    return state.get() == State.RUNNING ? peers.live(target) : null;
   }
 
   private Mono<Connection> connection(Target target) {

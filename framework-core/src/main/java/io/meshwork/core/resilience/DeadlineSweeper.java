@@ -32,7 +32,7 @@ public final class DeadlineSweeper implements Disposable {
   public static final Duration DEFAULT_TICK = Duration.ofMillis(10);
 
   private final Environment environment;
-  private final Queue<Deadline<?>> pending = new ConcurrentLinkedQueue<>();
+  private final Queue<Entry> pending = new ConcurrentLinkedQueue<>();
   private final Disposable sweeps;
   private volatile boolean disposed;
 
@@ -63,10 +63,23 @@ public final class DeadlineSweeper implements Disposable {
     return new DeadlineMono<>(call, this, after.toNanos(), timeout);
   }
 
+  /**
+   * Watches an entry until it is done or its deadline passes. Call it only once the entry may
+   * expire, i.e. after its subscriber's {@code onSubscribe} has returned.
+   */
+  void watch(Entry entry) {
+    pending.offer(entry);
+  }
+
+  /** The deadline of something that starts now and may last {@code afterNanos}. */
+  long deadlineAfter(long afterNanos) {
+    return environment.nanoTime() + afterNanos;
+  }
+
   private void sweep() {
     long now = environment.nanoTime();
-    for (Iterator<Deadline<?>> it = pending.iterator(); it.hasNext(); ) {
-      Deadline<?> d = it.next();
+    for (Iterator<Entry> it = pending.iterator(); it.hasNext(); ) {
+      Entry d = it.next();
       if (d.isDone()) {
         it.remove();
       } else if (now - d.deadlineNanos >= 0) {
@@ -86,6 +99,24 @@ public final class DeadlineSweeper implements Disposable {
   @Override
   public boolean isDisposed() {
     return disposed; // not every scheduler's periodic handle reports its own disposal
+  }
+
+  /**
+   * What the sweeper watches: one call (or attempt) with its deadline. Whoever ends it first — its
+   * terminal signal, a cancel, or {@link #expire} — wins; {@link #isDone} then holds.
+   */
+  abstract static class Entry {
+    final long deadlineNanos;
+
+    Entry(long deadlineNanos) {
+      this.deadlineNanos = deadlineNanos;
+    }
+
+    /** Whether it ended; the sweeper then forgets it. */
+    abstract boolean isDone();
+
+    /** Its deadline passed while it was not done; called once, on the sweeping thread. */
+    abstract void expire();
   }
 
   /** The operator: subscribes the call and registers its deadline. */
@@ -114,13 +145,12 @@ public final class DeadlineSweeper implements Disposable {
    * One call's deadline and its subscriber. Whichever comes first — the call's terminal signal,
    * the deadline, or a cancel — wins the {@code done} flag; the others do nothing.
    */
-  private static final class Deadline<T> implements CoreSubscriber<T>, Subscription {
+  private static final class Deadline<T> extends Entry implements CoreSubscriber<T>, Subscription {
     private static final AtomicIntegerFieldUpdater<Deadline> DONE =
         AtomicIntegerFieldUpdater.newUpdater(Deadline.class, "done");
 
     private final CoreSubscriber<? super T> actual;
     private final DeadlineSweeper sweeper;
-    private final long deadlineNanos;
     private final Supplier<? extends Throwable> timeout;
     private volatile int done;
     private volatile Subscription upstream;
@@ -130,16 +160,18 @@ public final class DeadlineSweeper implements Disposable {
         DeadlineSweeper sweeper,
         long deadlineNanos,
         Supplier<? extends Throwable> timeout) {
+      super(deadlineNanos);
       this.actual = actual;
       this.sweeper = sweeper;
-      this.deadlineNanos = deadlineNanos;
       this.timeout = timeout;
     }
 
+    @Override
     boolean isDone() {
       return done != 0;
     }
 
+    @Override
     void expire() {
       if (DONE.compareAndSet(this, 0, 1)) {
         Subscription s = upstream;
@@ -161,7 +193,7 @@ public final class DeadlineSweeper implements Disposable {
         upstream = s;
         actual.onSubscribe(this);
         // Only now may a sweep expire it: never an onError before onSubscribe has returned.
-        sweeper.pending.offer(this);
+        sweeper.watch(this);
       }
     }
 
