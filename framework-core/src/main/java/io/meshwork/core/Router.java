@@ -132,10 +132,7 @@ final class Router implements Responder {
     }
     String route = message.route();
     try {
-      return ((RequestResponseHandler) h)
-          .handle(message)
-          .map(this::stamp)
-          .onErrorMap(t -> failed(route, t));
+      return new HandledReply(((RequestResponseHandler) h).handle(message), this, route);
     } catch (Throwable t) {
       return Mono.error(failed(route, t));
     }
@@ -210,7 +207,7 @@ final class Router implements Responder {
   }
 
   /** A reply leaves with this node's next Lamport time. */
-  private Message stamp(Message reply) {
+  Message stamp(Message reply) {
     recorder.message(false, reply.payloadSize());
     return reply.stamped(reply.sender(), clock.tick());
   }
@@ -228,7 +225,7 @@ final class Router implements Responder {
   }
 
   /** A handler's error as the caller will see it; typed errors from its own nested calls too. */
-  private Throwable failed(String route, Throwable t) {
+  Throwable failed(String route, Throwable t) {
     if (log.isDebugEnabled()) {
       log.debug("Node {}: handler of route '{}' failed", self, route, t);
     }

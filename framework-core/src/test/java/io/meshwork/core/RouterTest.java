@@ -10,18 +10,24 @@ import io.meshwork.error.HandlerException;
 import io.meshwork.error.InvalidRequestException;
 import io.meshwork.error.NoSuchRouteException;
 import io.meshwork.error.PayloadTooLargeException;
+import io.meshwork.clock.LamportClock;
 import io.meshwork.spi.Route;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
+import reactor.test.publisher.TestPublisher;
 
 @DisplayName("The router turns every failure into a typed error")
 class RouterTest {
 
   private static final int LIMIT = 100;
+
+  private final TestPublisher<Message> silent = TestPublisher.create();
+  private final LamportClock clock = new LamportClock();
 
   private final Router router =
       new Router(
@@ -30,9 +36,11 @@ class RouterTest {
               List.of(
                   new Route("echo", Handlers.requestResponse(m -> Mono.just(m.reply(m.payload())))),
                   new Route("null", (RequestResponseHandler) m -> null),
+                  new Route("fails", (RequestResponseHandler) m -> Mono.error(new IllegalStateException("boom"))),
+                  new Route("silent", (RequestResponseHandler) m -> silent.mono()),
                   new Route("upper", Handlers.channel(in -> in.map(m -> m.reply("ok")))))),
           LIMIT,
-          new io.meshwork.clock.LamportClock(),
+          clock,
           null,
           c -> {});
 
@@ -91,5 +99,50 @@ class RouterTest {
         .expectError(NoSuchRouteException.class)
         .verify();
     StepVerifier.create(router.fireAndForget(Message.of("nope"))).verifyComplete();
+  }
+
+  @Nested
+  @DisplayName("a request-response handler's answer (HandledReply)")
+  class Answers {
+
+    @Test
+    @DisplayName("leaves stamped with the node's next Lamport time, after the request advanced it")
+    void stamped() {
+      Message request = Message.of("echo", "hi").stamped(NodeId.of("peer"), 41);
+      StepVerifier.create(router.requestResponse(request))
+          .assertNext(
+              reply -> {
+                assertThat(reply.payloadAsString()).isEqualTo("hi");
+                assertThat(reply.lamportTime()).isEqualTo(43); // received 41 -> 42, reply ticks 43
+              })
+          .verifyComplete();
+      assertThat(clock.now()).isEqualTo(43);
+    }
+
+    @Test
+    @DisplayName("a handler's error becomes a HandlerException naming route, node and cause")
+    void failure() {
+      StepVerifier.create(router.requestResponse(Message.of("fails")))
+          .expectErrorSatisfies(
+              e -> {
+                assertThat(e).isInstanceOf(HandlerException.class).hasMessageContaining("boom");
+                assertThat(((HandlerException) e).errorType())
+                    .isEqualTo(IllegalStateException.class.getName());
+              })
+          .verify();
+    }
+
+    @Test
+    @DisplayName("demand and cancel reach the handler's publisher unchanged: no prefetch")
+    void demandAndCancel() {
+      StepVerifier.create(router.requestResponse(Message.of("silent")), 0)
+          .expectSubscription()
+          .then(silent::assertWasNotRequested)
+          .thenRequest(1)
+          .then(silent::assertWasRequested)
+          .thenCancel()
+          .verify();
+      silent.assertCancelled();
+    }
   }
 }
