@@ -2,12 +2,11 @@ package io.meshwork.core.resilience;
 
 import io.meshwork.Environment;
 import java.time.Duration;
-import java.util.Iterator;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.Disposable;
@@ -32,7 +31,10 @@ public final class DeadlineSweeper implements Disposable {
   public static final Duration DEFAULT_TICK = Duration.ofMillis(10);
 
   private final Environment environment;
-  private final Queue<Entry> pending = new ConcurrentLinkedQueue<>();
+  /** Entries watched since the last sweep: a lock-free stack linked through {@link Entry#next}. */
+  private final AtomicReference<@Nullable Entry> arrived = new AtomicReference<>();
+  /** Entries the sweeps watch; touched only by the sweep (periodic runs never overlap). */
+  private @Nullable Entry watched;
   private final Disposable sweeps;
   private volatile boolean disposed;
 
@@ -68,7 +70,11 @@ public final class DeadlineSweeper implements Disposable {
    * expire, i.e. after its subscriber's {@code onSubscribe} has returned.
    */
   void watch(Entry entry) {
-    pending.offer(entry);
+    Entry head;
+    do {
+      head = arrived.get();
+      entry.next = head;
+    } while (!arrived.compareAndSet(head, entry));
   }
 
   /** The deadline of something that starts now and may last {@code afterNanos}. */
@@ -77,23 +83,42 @@ public final class DeadlineSweeper implements Disposable {
   }
 
   private void sweep() {
+    Entry fresh = arrived.getAndSet(null);
+    if (disposed) {
+      watched = null;
+      return;
+    }
+    // Move what arrived onto the watched list (its order does not matter), then walk it once.
+    Entry list = watched;
+    while (fresh != null) {
+      Entry next = fresh.next;
+      fresh.next = list;
+      list = fresh;
+      fresh = next;
+    }
     long now = environment.nanoTime();
-    for (Iterator<Entry> it = pending.iterator(); it.hasNext(); ) {
-      Entry d = it.next();
+    Entry kept = null;
+    while (list != null) {
+      Entry d = list;
+      list = d.next;
       if (d.isDone()) {
-        it.remove();
+        d.next = null;
       } else if (now - d.deadlineNanos >= 0) {
-        it.remove();
+        d.next = null;
         d.expire();
+      } else {
+        d.next = kept;
+        kept = d;
       }
     }
+    watched = kept;
   }
 
   @Override
   public void dispose() {
     disposed = true;
     sweeps.dispose();
-    pending.clear();
+    arrived.set(null); // the watched list is dropped by a sweep still running, if any
   }
 
   @Override
@@ -107,6 +132,8 @@ public final class DeadlineSweeper implements Disposable {
    */
   abstract static class Entry {
     final long deadlineNanos;
+    /** The next entry on the sweeper's stack or list: written before the entry is published. */
+    @Nullable Entry next;
 
     Entry(long deadlineNanos) {
       this.deadlineNanos = deadlineNanos;

@@ -192,7 +192,9 @@ class GuardedCallTest {
           .then(() -> misbehaving.next("ok"))
           .expectNext("ok")
           .then(() -> misbehaving.error(new IllegalStateException("late")))
-          .verifyComplete();
+          .expectComplete()
+          .verifyThenAssertThat()
+          .hasDroppedErrors(1);
     }
   }
 
