@@ -190,6 +190,12 @@ final class ClusterNode implements Node {
     return m.stamped(m.sender(), clock.tick());
   }
 
+  /** The Lamport time an outgoing message leaves with, for a transport to write: no copy. */
+  private long outgoingTime(Message m) {
+    recorder.message(false, m.payloadSize());
+    return clock.tick();
+  }
+
   /** A call to this node itself: sender and Lamport time set as a transport would. */
   private Message toSelf(Message m) {
     recorder.message(false, m.payloadSize());
@@ -262,7 +268,7 @@ final class ClusterNode implements Node {
     Connection live = live(target);
     if (live != null) {
       PayloadTooLargeException e = tooLarge(live, message);
-      return e != null ? Mono.error(e) : live.fireAndForget(outgoing(message));
+      return e != null ? Mono.error(e) : live.fireAndForget(message, outgoingTime(message));
     }
     return connection(target)
         .flatMap(c -> checked(c, message, () -> c.fireAndForget(outgoing(message))));
@@ -296,7 +302,7 @@ final class ClusterNode implements Node {
     Connection live = live(target);
     if (live != null) {
       PayloadTooLargeException e = tooLarge(live, message);
-      return e != null ? Mono.error(e) : live.requestResponse(outgoing(message));
+      return e != null ? Mono.error(e) : live.requestResponse(message, outgoingTime(message));
     }
     return connection(target)
         .flatMap(c -> checked(c, message, () -> c.requestResponse(outgoing(message))));

@@ -77,13 +77,20 @@ final class MessageCodec {
 
   /** The first frame of a request: routing entry, then headers if any. Released by rsocket. */
   Payload request(Message m) {
+    return request(m, m.lamportTime());
+  }
+
+  /**
+   * The first frame of a request sent at {@code lamportTime}, which replaces the message's own:
+   * what a node sends, without making a stamped copy of the message first. Released by rsocket.
+   */
+  Payload request(Message m, long lamportTime) {
     RouteEntry route = routeEntry(m.route());
-    ByteBuf data = Unpooled.wrappedBuffer(m.payload());
     if (m.headers().isEmpty()) { // the usual case: the cached entry, and the Lamport time if any
-      return ByteBufPayload.create(
-          data,
-          Unpooled.wrappedBuffer(
-              m.lamportTime() == 0 ? route.routing : withLamport(route.thenLamport, m.lamportTime())));
+      if (lamportTime == 0) {
+        return ByteBufPayload.create(data(m), Unpooled.wrappedBuffer(route.routing));
+      }
+      return withData(m, route.thenLamport, lamportTime);
     }
     int content = headersContentLength(m);
     // An unpooled heap buffer sized exactly (it may still grow: Netty reserves worst-case room
@@ -91,30 +98,36 @@ final class MessageCodec {
     ByteBuf metadata =
         Unpooled.buffer(route.routing.length + HEADERS_ENTRY_PREFIX.length + 3 + content);
     metadata.writeBytes(route.routing);
-    writeHeadersEntry(metadata, m, content);
-    return ByteBufPayload.create(data, metadata);
+    writeHeadersEntry(metadata, m, lamportTime, content);
+    return ByteBufPayload.create(Unpooled.wrappedBuffer(m.payload()), metadata);
   }
 
   /** A later frame of a channel, or a reply: headers only, if any. Released by rsocket. */
   Payload following(Message m, boolean composite) {
-    ByteBuf data = Unpooled.wrappedBuffer(m.payload());
     if (!composite || !hasHeaders(m)) {
-      return ByteBufPayload.create(data);
+      return ByteBufPayload.create(Unpooled.wrappedBuffer(m.payload()));
     }
     if (m.headers().isEmpty()) {
-      return ByteBufPayload.create(
-          data, Unpooled.wrappedBuffer(withLamport(LAMPORT_ONLY_PREFIX_BYTES, m.lamportTime())));
+      return withData(m, LAMPORT_ONLY_PREFIX_BYTES, m.lamportTime());
     }
     int content = headersContentLength(m);
     ByteBuf metadata = Unpooled.buffer(HEADERS_ENTRY_PREFIX.length + 3 + content);
-    writeHeadersEntry(metadata, m, content);
-    return ByteBufPayload.create(data, metadata);
+    writeHeadersEntry(metadata, m, m.lamportTime(), content);
+    return ByteBufPayload.create(Unpooled.wrappedBuffer(m.payload()), metadata);
+  }
+
+  /** The data, wrapped, and Lamport-only metadata (see {@link #withLamport}). */
+  private Payload withData(Message m, byte[] prefix, long lamportTime) {
+    return ByteBufPayload.create(data(m), Unpooled.wrappedBuffer(withLamport(prefix, lamportTime)));
+  }
+
+  private static ByteBuf data(Message m) {
+    return Unpooled.wrappedBuffer(m.payload());
   }
 
   /**
-   * A new array: {@code prefix} (ending in a headers entry's prefix and its 3-byte length of 8),
-   * then the Lamport time. Wrapped as is, it costs one array and one buffer object: no allocator
-   * call, no size accounting, no growth check.
+   * A new array: {@code prefix}, then the Lamport time. Wrapped as is, it costs one array and one
+   * buffer object: no allocator call, no size accounting, no growth check.
    */
   private static byte[] withLamport(byte[] prefix, long lamportTime) {
     byte[] metadata = Arrays.copyOf(prefix, prefix.length + 8);
@@ -379,10 +392,11 @@ final class MessageCodec {
    * header a 2-byte length and UTF-8 name, a 2-byte length and UTF-8 value. {@link Message} keeps
    * headers within {@link Message#MAX_HEADERS_SIZE}, so every length fits.
    */
-  private static void writeHeadersEntry(ByteBuf out, Message m, int contentLength) {
+  private static void writeHeadersEntry(
+      ByteBuf out, Message m, long lamportTime, int contentLength) {
     out.writeBytes(HEADERS_ENTRY_PREFIX);
     out.writeMedium(contentLength);
-    out.writeLong(m.lamportTime());
+    out.writeLong(lamportTime);
     for (Map.Entry<String, String> h : m.headers().entrySet()) {
       writeString(out, h.getKey());
       writeString(out, h.getValue());

@@ -32,12 +32,22 @@ final class RSocketConnection implements Connection {
 
   @Override
   public Mono<Void> fireAndForget(Message message) {
-    return WireCall.fireAndForget(rsocket, codec, message, remote.id());
+    return WireCall.fireAndForget(rsocket, codec, message, message.lamportTime(), remote.id());
+  }
+
+  @Override
+  public Mono<Void> fireAndForget(Message message, long lamportTime) {
+    return WireCall.fireAndForget(rsocket, codec, message, lamportTime, remote.id());
   }
 
   @Override
   public Mono<Message> requestResponse(Message message) {
-    return WireCall.requestResponse(rsocket, codec, message, remote.id());
+    return WireCall.requestResponse(rsocket, codec, message, message.lamportTime(), remote.id());
+  }
+
+  @Override
+  public Mono<Message> requestResponse(Message message, long lamportTime) {
+    return WireCall.requestResponse(rsocket, codec, message, lamportTime, remote.id());
   }
 
   @Override

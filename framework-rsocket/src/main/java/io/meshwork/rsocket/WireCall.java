@@ -28,25 +28,34 @@ final class WireCall<T> extends Mono<T> {
   private final MessageCodec codec;
   private final Message message;
   private final NodeId peer;
+  private final long lamportTime;
   private final boolean reply;
 
-  private WireCall(RSocket rsocket, MessageCodec codec, Message message, NodeId peer, boolean reply) {
+  private WireCall(
+      RSocket rsocket,
+      MessageCodec codec,
+      Message message,
+      long lamportTime,
+      NodeId peer,
+      boolean reply) {
     this.rsocket = rsocket;
     this.codec = codec;
     this.message = message;
+    this.lamportTime = lamportTime;
     this.peer = peer;
     this.reply = reply;
   }
 
-  /** A request-response; each subscription sends one request. */
+  /** A request-response sent at {@code lamportTime}; each subscription sends one request. */
   static Mono<Message> requestResponse(
-      RSocket rsocket, MessageCodec codec, Message message, NodeId peer) {
-    return new WireCall<>(rsocket, codec, message, peer, true);
+      RSocket rsocket, MessageCodec codec, Message message, long lamportTime, NodeId peer) {
+    return new WireCall<>(rsocket, codec, message, lamportTime, peer, true);
   }
 
-  /** A fire-and-forget; each subscription sends the message once. */
-  static Mono<Void> fireAndForget(RSocket rsocket, MessageCodec codec, Message message, NodeId peer) {
-    return new WireCall<>(rsocket, codec, message, peer, false);
+  /** A fire-and-forget sent at {@code lamportTime}; each subscription sends it once. */
+  static Mono<Void> fireAndForget(
+      RSocket rsocket, MessageCodec codec, Message message, long lamportTime, NodeId peer) {
+    return new WireCall<>(rsocket, codec, message, lamportTime, peer, false);
   }
 
   @Override
@@ -54,7 +63,7 @@ final class WireCall<T> extends Mono<T> {
   public void subscribe(CoreSubscriber<? super T> actual) {
     Mono<?> call;
     try {
-      Payload request = codec.request(message);
+      Payload request = codec.request(message, lamportTime);
       call = reply ? rsocket.requestResponse(request) : rsocket.fireAndForget(request);
     } catch (Throwable t) { // as Mono.defer would signal it, mapped as every error of the call
       Operators.error(

@@ -27,18 +27,17 @@ class WireCallTest {
   private final LeakTrackingByteBufAllocator allocator = new LeakTrackingByteBufAllocator();
   private final MessageCodec codec = new MessageCodec(allocator);
   private final NodeId peer = NodeId.of("peer");
-  private final Message request = Message.of("echo", "hi").stamped(null, 7);
+  private final Message request = Message.of("echo", "hi");
 
   /** An requester whose every request-response answers with the next publisher given. */
   private final class Requester implements RSocket {
-    final List<Payload> sent = new ArrayList<>();
+    final List<Message> sent = new ArrayList<>();
     final List<TestPublisher<Payload>> replies = new ArrayList<>();
     TestPublisher.Violation violation;
 
     @Override
     public Mono<Payload> requestResponse(Payload payload) {
-      sent.add(payload);
-      payload.release(); // as rsocket-java does once it framed the payload
+      sent.add(codec.decodeRequest(payload, true, null, 1024, "peer")); // releases, as rsocket does
       TestPublisher<Payload> reply =
           violation == null ? TestPublisher.create() : TestPublisher.createNoncompliant(violation);
       replies.add(reply);
@@ -47,8 +46,7 @@ class WireCallTest {
 
     @Override
     public Mono<Void> fireAndForget(Payload payload) {
-      sent.add(payload);
-      payload.release();
+      sent.add(codec.decodeRequest(payload, true, null, 1024, "peer"));
       return Mono.empty();
     }
   }
@@ -72,7 +70,7 @@ class WireCallTest {
   @Test
   @DisplayName("nothing is encoded until subscribed, and each subscription sends a new request")
   void coldAndResubscribable() {
-    Mono<Message> call = WireCall.requestResponse(rsocket, codec, request, peer);
+    Mono<Message> call = WireCall.requestResponse(rsocket, codec, request, 7, peer);
     assertThat(rsocket.sent).isEmpty();
     for (int i = 0; i < 2; i++) {
       int n = i;
@@ -88,12 +86,15 @@ class WireCallTest {
           .verifyComplete();
     }
     assertThat(rsocket.sent).hasSize(2);
+    assertThat(rsocket.sent.get(0).lamportTime()).isEqualTo(7); // the time given, not the message's
+    assertThat(rsocket.sent.get(0).route()).isEqualTo("echo");
+    assertThat(rsocket.sent.get(0).payloadAsString()).isEqualTo("hi");
   }
 
   @Test
   @DisplayName("a transport error is mapped to Meshwork's type, naming route and peer")
   void errorMapped() {
-    StepVerifier.create(WireCall.requestResponse(rsocket, codec, request, peer))
+    StepVerifier.create(WireCall.requestResponse(rsocket, codec, request, 7, peer))
         .then(() -> rsocket.replies.get(0).error(new ConnectionErrorException("gone")))
         .expectErrorSatisfies(
             e ->
@@ -110,7 +111,7 @@ class WireCallTest {
     rsocket.violation = TestPublisher.Violation.CLEANUP_ON_TERMINATE;
     ByteBuf badMetadata = allocator.buffer().writeBytes(new byte[] {(byte) 0x05, 1}); // overruns
     Payload bad = ByteBufPayload.create(allocator.buffer().writeByte(1), badMetadata);
-    StepVerifier.create(WireCall.requestResponse(rsocket, codec, request, peer))
+    StepVerifier.create(WireCall.requestResponse(rsocket, codec, request, 7, peer))
         .then(() -> rsocket.replies.get(0).next(bad))
         .expectError(InvalidRequestException.class)
         .verify();
@@ -121,7 +122,7 @@ class WireCallTest {
   @Test
   @DisplayName("demand and cancel pass straight through to the requester")
   void demandAndCancel() {
-    StepVerifier.create(WireCall.requestResponse(rsocket, codec, request, peer), 0)
+    StepVerifier.create(WireCall.requestResponse(rsocket, codec, request, 7, peer), 0)
         .expectSubscription()
         .then(() -> rsocket.replies.get(0).assertWasNotRequested())
         .thenRequest(1)
@@ -134,9 +135,10 @@ class WireCallTest {
   @Test
   @DisplayName("fire-and-forget completes when the requester does, and sends per subscription")
   void fireAndForget() {
-    Mono<Void> send = WireCall.fireAndForget(rsocket, codec, request, peer);
+    Mono<Void> send = WireCall.fireAndForget(rsocket, codec, request, 7, peer);
     StepVerifier.create(send).verifyComplete();
     StepVerifier.create(send).verifyComplete();
     assertThat(rsocket.sent).hasSize(2);
+    assertThat(rsocket.sent).allSatisfy(m -> assertThat(m.lamportTime()).isEqualTo(7));
   }
 }
