@@ -43,6 +43,9 @@ final class MessageCodec {
 
   private static final int MAX_CACHED_ROUTES = 1024;
 
+  /** The payload size from which outgoing frames are built of pooled direct buffers. */
+  static final int DIRECT_FROM = 512;
+
   private static final byte ROUTING_ID = WellKnownMimeType.MESSAGE_RSOCKET_ROUTING.getIdentifier();
 
   /** A custom-mime composite entry starts with (mime length - 1) and the mime itself. */
@@ -116,19 +119,49 @@ final class MessageCodec {
     return ByteBufPayload.create(Unpooled.wrappedBuffer(m.payload()), metadata);
   }
 
-  /** The data, wrapped, and Lamport-only metadata (see {@link #withLamport}). */
+  /** The data and Lamport-only metadata; if the metadata cannot be made, the data is released. */
   private Payload withData(Message m, byte[] prefix, long lamportTime) {
-    return ByteBufPayload.create(data(m), Unpooled.wrappedBuffer(withLamport(prefix, lamportTime)));
-  }
-
-  private static ByteBuf data(Message m) {
-    return Unpooled.wrappedBuffer(m.payload());
+    ByteBuf data = data(m);
+    try {
+      return ByteBufPayload.create(data, lamportOnly(m, prefix, lamportTime));
+    } catch (RuntimeException | Error e) {
+      data.release();
+      throw e;
+    }
   }
 
   /**
-   * A new array: {@code prefix}, then the Lamport time. Wrapped as is, it costs one array and one
-   * buffer object: no allocator call, no size accounting, no growth check.
+   * The data of a frame whose metadata is {@link #lamportOnly}: from {@value #DIRECT_FROM} bytes
+   * on, copied into a pooled direct buffer, so that the frame rsocket-java composes is direct
+   * throughout and Netty writes it as it is. A frame with any heap part is copied whole on write,
+   * through a heap buffer of the frame's size ({@code CompositeByteBuf.nioBuffer}). Measured with
+   * {@code -prof gc} at 256 in flight, a 1 KiB request-response went from 4,153 to 2,803 client
+   * bytes per call; at 16 B the two pooled allocations cost more client CPU than the copy they
+   * spare (0.3 to 0.6 us per call in one run), hence the threshold, a guess between the two
+   * sizes measured. Below it the payload is wrapped, not copied.
    */
+  private ByteBuf data(Message m) {
+    int size = m.payloadSize();
+    if (size < DIRECT_FROM) {
+      return Unpooled.wrappedBuffer(m.payload());
+    }
+    return allocator.directBuffer(size, size).writeBytes(m.payload());
+  }
+
+  /**
+   * Metadata of {@code prefix} (ending in the prefix of a headers entry with only a Lamport time)
+   * and the time: a pooled direct buffer when the data is one too, else a plain array wrapped as
+   * is (no allocator call, no size accounting, no growth check).
+   */
+  private ByteBuf lamportOnly(Message m, byte[] prefix, long lamportTime) {
+    if (m.payloadSize() < DIRECT_FROM) {
+      return Unpooled.wrappedBuffer(withLamport(prefix, lamportTime));
+    }
+    int size = prefix.length + 8;
+    return allocator.directBuffer(size, size).writeBytes(prefix).writeLong(lamportTime);
+  }
+
+  /** A new array: {@code prefix}, then the Lamport time. */
   private static byte[] withLamport(byte[] prefix, long lamportTime) {
     byte[] metadata = Arrays.copyOf(prefix, prefix.length + 8);
     LONG.set(metadata, prefix.length, lamportTime);

@@ -163,6 +163,26 @@ class MessageCodecTest {
   }
 
   @Test
+  @DisplayName("from DIRECT_FROM bytes on, frames are pooled direct buffers, round-trip and are released")
+  void directFrames() {
+    for (int size : new int[] {MessageCodec.DIRECT_FROM - 1, MessageCodec.DIRECT_FROM, LIMIT}) {
+      byte[] bytes = new byte[size];
+      java.util.Arrays.fill(bytes, (byte) size);
+      Payload request = codec.request(Message.of("echo", bytes).stamped(null, 5));
+      assertThat(request.data().isDirect()).isEqualTo(size >= MessageCodec.DIRECT_FROM);
+      assertThat(request.metadata().isDirect()).isEqualTo(size >= MessageCodec.DIRECT_FROM);
+      Message in = codec.decodeRequest(overTheWire(request), true, peer, LIMIT, "self");
+      assertThat(in.payloadBytes()).isEqualTo(bytes);
+      assertThat(in.lamportTime()).isEqualTo(5);
+      Payload reply = codec.following(in.reply(in.payload()).stamped(null, 9), true);
+      assertThat(reply.data().isDirect()).isEqualTo(size >= MessageCodec.DIRECT_FROM);
+      Message back = codec.decodeFollowing(overTheWire(reply), "echo", peer, true);
+      assertThat(back.payloadBytes()).isEqualTo(bytes);
+      assertThat(back.lamportTime()).isEqualTo(9);
+    }
+  }
+
+  @Test
   @DisplayName("a reply with only a Lamport time decodes it, whatever its value")
   void lamportOnlyReply() {
     for (long time : new long[] {1, 255, 256, Long.MAX_VALUE - 1}) {
