@@ -104,21 +104,16 @@ final class Router implements Responder {
               : tooLarge(message).getMessage());
       return Mono.empty();
     }
-    Mono<Void> result;
     try {
-      result = ((FireAndForgetHandler) h).handle(message);
-    } catch (Throwable t) {
-      result = Mono.error(t);
+      return new HandledSend(((FireAndForgetHandler) h).handle(message), this, message.route());
+    } catch (Throwable t) { // thrown, or null returned
+      return new HandledSend(Mono.error(t), this, message.route());
     }
-    return result.onErrorResume(
-        t -> {
-          log.warn(
-              "Node {}: fire-and-forget handler of route '{}' failed",
-              self,
-              message.route(),
-              t);
-          return Mono.empty();
-        });
+  }
+
+  /** A fire-and-forget handler failed: no one waits for the outcome, so it is logged. */
+  void sendFailed(String route, Throwable t) {
+    log.warn("Node {}: fire-and-forget handler of route '{}' failed", self, route, t);
   }
 
   private Mono<Message> dispatchRequestResponse(Message message) {

@@ -2,6 +2,7 @@ package io.meshwork.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.meshwork.FireAndForgetHandler;
 import io.meshwork.Handlers;
 import io.meshwork.Message;
 import io.meshwork.NodeId;
@@ -27,6 +28,7 @@ class RouterTest {
   private static final int LIMIT = 100;
 
   private final TestPublisher<Message> silent = TestPublisher.create();
+  private final TestPublisher<Void> sinking = TestPublisher.create();
   private final LamportClock clock = new LamportClock();
 
   private final Router router =
@@ -38,6 +40,10 @@ class RouterTest {
                   new Route("null", (RequestResponseHandler) m -> null),
                   new Route("fails", (RequestResponseHandler) m -> Mono.error(new IllegalStateException("boom"))),
                   new Route("silent", (RequestResponseHandler) m -> silent.mono()),
+                  new Route("sink", (FireAndForgetHandler) m -> sinking.mono()),
+                  new Route("sinkFails", (FireAndForgetHandler) m -> Mono.error(new IllegalStateException("boom"))),
+                  new Route("sinkThrows", (FireAndForgetHandler) m -> { throw new IllegalStateException("thrown"); }),
+                  new Route("sinkNull", (FireAndForgetHandler) m -> null),
                   new Route("upper", Handlers.channel(in -> in.map(m -> m.reply("ok")))))),
           LIMIT,
           clock,
@@ -143,6 +149,40 @@ class RouterTest {
           .thenCancel()
           .verify();
       silent.assertCancelled();
+    }
+  }
+
+  @Nested
+  @DisplayName("a fire-and-forget handler's completion (HandledSend)")
+  class Sends {
+
+    @Test
+    @DisplayName("a failure, signalled, thrown or a null publisher, is logged and the message counts as handled")
+    void failuresComplete() {
+      for (String route : new String[] {"sinkFails", "sinkThrows", "sinkNull"}) {
+        StepVerifier.create(router.fireAndForget(Message.of(route))).verifyComplete();
+      }
+    }
+
+    @Test
+    @DisplayName("completes when the handler does; demand and cancel reach it unchanged")
+    void passesThrough() {
+      StepVerifier.create(router.fireAndForget(Message.of("sink")), 0)
+          .expectSubscription()
+          .thenCancel()
+          .verify();
+      sinking.assertCancelled();
+      StepVerifier.create(router.fireAndForget(Message.of("sink")))
+          .then(sinking::complete)
+          .verifyComplete();
+    }
+
+    @Test
+    @DisplayName("the message advances the Lamport clock")
+    void advancesClock() {
+      StepVerifier.create(router.fireAndForget(Message.of("sinkFails").stamped(null, 99)))
+          .verifyComplete();
+      assertThat(clock.now()).isEqualTo(100);
     }
   }
 }
