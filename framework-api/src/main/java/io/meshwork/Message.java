@@ -101,7 +101,7 @@ public final class Message {
    * @return the message
    */
   public static Message of(String route, ByteBuffer bytes) {
-    return new Message(checkRoute(route), bytes.slice().asReadOnlyBuffer(), Map.of(), null, 0L);
+    return new Message(checkRoute(route), readOnlyView(bytes), Map.of(), null, 0L);
   }
 
   /**
@@ -134,7 +134,30 @@ public final class Message {
       @Nullable NodeId sender,
       long lamportTime) {
     return new Message(
-        checkRoute(route), payload.slice().asReadOnlyBuffer(), copyHeaders(headers), sender, lamportTime);
+        checkRoute(route), readOnlyView(payload), copyHeaders(headers), sender, lamportTime);
+  }
+
+  /**
+   * Every field at once, taking the payload array as it is: what a transport uses for bytes it has
+   * just copied out of a frame into an array no one else holds. Unlike {@link #create(String,
+   * ByteBuffer, Map, NodeId, long)} it makes no further view of the bytes.
+   *
+   * @param route the route
+   * @param payload the whole array is the payload; ownership passes to the message, so the caller
+   *     must neither keep nor modify it
+   * @param headers the headers (copied)
+   * @param sender the node that sent it, or {@code null} if unknown (a plain RSocket client)
+   * @param lamportTime the sender's Lamport time, 0 if it carried none
+   * @return the message
+   */
+  public static Message create(
+      String route,
+      byte[] payload,
+      Map<String, String> headers,
+      @Nullable NodeId sender,
+      long lamportTime) {
+    return new Message(
+        checkRoute(route), readOnly(payload), copyHeaders(headers), sender, lamportTime);
   }
 
   /**
@@ -327,6 +350,16 @@ public final class Message {
           "Headers take " + size + " bytes, more than the " + MAX_HEADERS_SIZE + "-byte limit");
     }
     return Collections.unmodifiableMap(copy);
+  }
+
+  /**
+   * An independent read-only view of the bytes between position and limit: a slice of a buffer
+   * that is read-only already (as {@link #payload()} hands out, so {@code m.reply(m.payload())}
+   * echoes for one view), else a read-only slice.
+   */
+  private static ByteBuffer readOnlyView(ByteBuffer bytes) {
+    ByteBuffer slice = bytes.slice();
+    return slice.isReadOnly() ? slice : slice.asReadOnlyBuffer();
   }
 
   private static ByteBuffer readOnly(byte[] bytes) {

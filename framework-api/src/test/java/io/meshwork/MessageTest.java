@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.ReadOnlyBufferException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -452,6 +453,34 @@ class MessageTest {
       Message m = Message.create("r", buffer, Map.of(), null, 0);
       assertThat(m.payloadAsString()).isEqualTo("body");
       assertThat(buffer.position()).isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("create(route, byte[], ...) takes the whole array, read-only, and equals the ByteBuffer form")
+    void fromOwnedArray() {
+      byte[] bytes = "body".getBytes(StandardCharsets.UTF_8);
+      Message m = Message.create("r", bytes, Map.of("a", "1"), NODE_A, 5);
+      assertThat(m.payloadAsString()).isEqualTo("body");
+      assertThat(m.payload().isReadOnly()).isTrue();
+      assertThat(m).isEqualTo(Message.create("r", utf8("body"), Map.of("a", "1"), NODE_A, 5));
+      assertThatThrownBy(() -> Message.create("", bytes, Map.of(), null, 0))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    @DisplayName("a read-only buffer given to create or of (m.payload(), say) stays read-only and independent")
+    void fromReadOnlyView() {
+      Message original = Message.of("r", "--body--");
+      ByteBuffer view = original.payload();
+      view.position(2).limit(6);
+      Message echoed = Message.create("r", view, Map.of(), null, 0);
+      Message reply = original.reply(original.payload());
+      view.position(0).limit(8);
+      assertThat(echoed.payloadAsString()).isEqualTo("body");
+      assertThat(echoed.payload().isReadOnly()).isTrue();
+      assertThat(echoed.payload().position()).isZero();
+      assertThat(reply.payloadAsString()).isEqualTo("--body--");
+      assertThat(reply.payload().isReadOnly()).isTrue();
     }
   }
 

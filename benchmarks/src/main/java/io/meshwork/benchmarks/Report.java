@@ -846,10 +846,11 @@ public final class Report {
             "- **Raw RSocket** uses rsocket-java's defaults apart from the zero-copy decoder,"
                 + " composite metadata and Meshwork's keepalive (5 s / 30 s); Meshwork also sets a"
                 + " 64 KiB fragment size and an inbound payload limit.",
-            "- **Timeout:** Meshwork's default 30 s call timeout is a `Mono.timeout` on"
-                + " `Schedulers.parallel()`: one timer task scheduled and cancelled per call"
-                + " (and per broadcast delivery, and per stream item a timeout subscriber). The"
-                + " timeout(null) column shows what that costs."));
+            "- **Timeout:** Meshwork's default 30 s call timeout: each request-response attempt"
+                + " (broadcast deliveries included) is watched by the node's `DeadlineSweeper`, one"
+                + " periodic sweep per node and no timer per call; a stream's wait for its first"
+                + " element is still a `Mono.delay` timer per stream. Fire-and-forget has none. The"
+                + " timeout(null) column shows what the timeout costs."));
     o.append("\n\n");
     List<String> otherNotes = new ArrayList<>();
     for (String n : notes) {

@@ -33,12 +33,38 @@ public interface Connection extends Disposable {
   Mono<Void> fireAndForget(Message message);
 
   /**
+   * Sends one message at most once, stamped with the sender's Lamport time: what a node sends.
+   * The same as {@code fireAndForget(message.stamped(message.sender(), lamportTime))}, which is
+   * what this default does; a transport that writes the time itself can spare that copy.
+   *
+   * @param message the message; its own Lamport time is ignored
+   * @param lamportTime the time the message leaves with
+   * @return completion once the message has been written (not processed)
+   */
+  default Mono<Void> fireAndForget(Message message, long lamportTime) {
+    return fireAndForget(message.stamped(message.sender(), lamportTime));
+  }
+
+  /**
    * Sends a request and awaits one reply.
    *
    * @param message the request
    * @return the reply, with the route of the request and the remote as sender
    */
   Mono<Message> requestResponse(Message message);
+
+  /**
+   * Sends a request stamped with the sender's Lamport time and awaits one reply: what a node
+   * sends. The same as {@code requestResponse(message.stamped(message.sender(), lamportTime))},
+   * which is what this default does; a transport that writes the time itself can spare that copy.
+   *
+   * @param message the request; its own Lamport time is ignored
+   * @param lamportTime the time the request leaves with
+   * @return the reply, with the route of the request and the remote as sender
+   */
+  default Mono<Message> requestResponse(Message message, long lamportTime) {
+    return requestResponse(message.stamped(message.sender(), lamportTime));
+  }
 
   /**
    * Opens a stream. Demand is passed to the remote producer as the subscriber requests.

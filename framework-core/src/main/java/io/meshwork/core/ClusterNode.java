@@ -35,6 +35,7 @@ import io.meshwork.transport.TransportBinding;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
@@ -269,11 +270,20 @@ final class ClusterNode implements Node {
     return m.stamped(m.sender(), clock.tick());
   }
 
+  /** The Lamport time an outgoing message leaves with, for a transport to write: no copy. */
+  private long outgoingTime(Message m) {
+    recorder.message(false, m.payloadSize());
+    return clock.tick();
+  }
+
   /** A call to this node itself: sender and Lamport time set as a transport would. */
   private Message toSelf(Message m) {
     recorder.message(false, m.payloadSize());
     return m.stamped(id, clock.tick());
   }
+
+  /** {@link #incoming(Message)}, made once rather than per call. */
+  private final UnaryOperator<Message> incoming = this::incoming;
 
   /** An incoming reply advances this node's Lamport time. */
   private Message incoming(Message reply) {
@@ -318,27 +328,44 @@ final class ClusterNode implements Node {
   @Override
   public Mono<Void> send(Target target, Message message, CallOptions call) {
     Routing routing = routing(target, message.route(), null);
-    Mono<Void> attempt =
-        Mono.defer(
-            () -> {
-              NodeId member = routing == null ? null : routing.pick();
-              Target t = member == null ? target : Target.member(member);
-              Mono<Void> sent =
-                  isSelf(t)
-                      ? sendToSelf(outgoing(message))
-                      : onConnection(
-                          t, c -> checked(c, message, () -> c.fireAndForget(outgoing(message))));
-              return member == null ? sent : routing.track(member, sent);
-            });
     // A send completes once written: a per-attempt timeout would bound nothing useful.
     return metered(
         policy.mono(
-            attempt,
-            call.timeout(null),
+            routing == null
+                ? () -> sendAttempt(target, message)
+                : () -> routed(routing, member -> sendAttempt(Target.member(member), message)),
+            UnaryOperator.identity(),
+            null,
+            call.retry(),
             RetryRules::nothingWasSent,
             () -> "fire-and-forget to route '" + message.route() + "' at " + target),
         message.route(),
         Interaction.FIRE_AND_FORGET);
+  }
+
+  /** One attempt at the member a routing picks, tracked by it. */
+  private static <T> Mono<T> routed(Routing routing, Function<NodeId, Mono<T>> attempt) {
+    NodeId member;
+    try {
+      member = routing.pick();
+    } catch (UnreachableException e) {
+      return Mono.error(e); // no member fits now: retryable, a later attempt may find one
+    }
+    return routing.track(member, attempt.apply(member));
+  }
+
+  /** One attempt of a send; on a live connection without a lambda or an operator of its own. */
+  private Mono<Void> sendAttempt(Target target, Message message) {
+    if (isSelf(target)) {
+      return sendToSelf(outgoing(message));
+    }
+    Connection live = live(target);
+    if (live != null) {
+      PayloadTooLargeException e = tooLarge(live, message);
+      return e != null ? Mono.error(e) : live.fireAndForget(message, outgoingTime(message));
+    }
+    return connection(target)
+        .flatMap(c -> checked(c, message, () -> c.fireAndForget(outgoing(message))));
   }
 
   /** As over a wire: the send completes at once, the handler runs apart (until shutdown). */
@@ -350,28 +377,32 @@ final class ClusterNode implements Node {
   @Override
   public Mono<Message> request(Target target, Message message, CallOptions call) {
     Routing routing = routing(target, message.route(), call.timeout());
-    Mono<Message> attempt =
-        Mono.defer(
-            () -> {
-              NodeId member = routing == null ? null : routing.pick();
-              Target t = member == null ? target : Target.member(member);
-              Mono<Message> reply =
-                  isSelf(t)
-                      ? router.requestResponse(toSelf(message))
-                      : onConnection(
-                          t, c -> checked(c, message, () -> c.requestResponse(outgoing(message))));
-              return member == null ? reply : routing.track(member, reply);
-            })
-            .map(this::incoming);
-    boolean idempotent = call.idempotent();
     return metered(
         policy.mono(
-            attempt,
-            call,
-            e -> RetryRules.mayRetry(e, idempotent),
+            routing == null
+                ? () -> requestAttempt(target, message)
+                : () -> routed(routing, member -> requestAttempt(Target.member(member), message)),
+            incoming,
+            call.timeout(),
+            call.retry(),
+            call.idempotent() ? RetryRules::mayRetryIdempotent : RetryRules::mayRetryOnce,
             () -> "request to route '" + message.route() + "' at " + target),
         message.route(),
         Interaction.REQUEST_RESPONSE);
+  }
+
+  /** One attempt of a request; on a live connection without a lambda or an operator of its own. */
+  private Mono<Message> requestAttempt(Target target, Message message) {
+    if (isSelf(target)) {
+      return router.requestResponse(toSelf(message));
+    }
+    Connection live = live(target);
+    if (live != null) {
+      PayloadTooLargeException e = tooLarge(live, message);
+      return e != null ? Mono.error(e) : live.requestResponse(message, outgoingTime(message));
+    }
+    return connection(target)
+        .flatMap(c -> checked(c, message, () -> c.requestResponse(outgoing(message))));
   }
 
   @Override
@@ -461,10 +492,9 @@ final class ClusterNode implements Node {
     return broadcaster.stream(messages, broadcast);
   }
 
-  /** Runs a call on the target's connection: at once if one is live, else after dialling. */
-  private <T> Mono<T> onConnection(Target target, Function<Connection, Mono<T>> call) {
-    Connection live = state.get() == State.RUNNING ? peers.live(target) : null;
-    return live != null ? call.apply(live) : connection(target).flatMap(call);
+  /** The target's live connection, on which a call runs at once; else {@code null}: dial first. */
+  private @Nullable Connection live(Target target) {
+    return state.get() == State.RUNNING ? peers.live(target) : null;
   }
 
   private Mono<Connection> connection(Target target) {

@@ -135,23 +135,19 @@ final class Router implements Responder {
       log.debug("Node {} dropped a fire-and-forget message: {}", self, refused.getMessage());
       return Mono.error(refused);
     }
-    Mono<Void> result;
     try {
-      result = ((FireAndForgetHandler) h).handle(message);
-    } catch (Throwable t) {
-      result = Mono.error(t);
+      return new HandledSend(
+          ((FireAndForgetHandler) h).handle(message), this, message.route(), admission, peer);
+    } catch (Throwable t) { // thrown, or null returned
+      admission.release(peer);
+      sendFailed(message.route(), t);
+      return Mono.empty();
     }
-    return result
-        .onErrorResume(
-            t -> {
-              log.warn(
-                  "Node {}: fire-and-forget handler of route '{}' failed",
-                  self,
-                  message.route(),
-                  t);
-              return Mono.empty();
-            })
-        .doFinally(s -> admission.release(peer));
+  }
+
+  /** A fire-and-forget handler failed: no one waits for the outcome, so it is logged. */
+  void sendFailed(String route, Throwable t) {
+    log.warn("Node {}: fire-and-forget handler of route '{}' failed", self, route, t);
   }
 
   private Mono<Message> dispatchRequestResponse(Message message) {
@@ -169,17 +165,13 @@ final class Router implements Responder {
     if (refused != null) {
       return Mono.error(refused);
     }
-    Mono<Message> served;
     try {
-      served =
-          ((RequestResponseHandler) h)
-              .handle(message)
-              .map(this::stamp)
-              .onErrorMap(t -> failed(route, t));
-    } catch (Throwable t) {
-      served = Mono.error(failed(route, t));
+      return new HandledReply(
+          ((RequestResponseHandler) h).handle(message), this, route, admission, peer);
+    } catch (Throwable t) { // thrown, or null returned
+      admission.release(peer);
+      return Mono.error(failed(route, t));
     }
-    return served.doFinally(s -> admission.release(peer));
   }
 
   private Flux<Message> dispatchRequestStream(Message message) {
@@ -265,7 +257,7 @@ final class Router implements Responder {
   }
 
   /** A reply leaves with this node's next Lamport time. */
-  private Message stamp(Message reply) {
+  Message stamp(Message reply) {
     recorder.message(false, reply.payloadSize());
     return reply.stamped(self, clock.tick()); // a reply to a call to this node itself comes from it too
   }
@@ -283,7 +275,7 @@ final class Router implements Responder {
   }
 
   /** A handler's error as the caller will see it; typed errors from its own nested calls too. */
-  private Throwable failed(String route, Throwable t) {
+  Throwable failed(String route, Throwable t) {
     if (log.isDebugEnabled()) {
       log.debug("Node {}: handler of route '{}' failed", self, route, t);
     }

@@ -2,6 +2,7 @@ package io.meshwork.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.meshwork.FireAndForgetHandler;
 import io.meshwork.Handlers;
 import io.meshwork.Message;
 import io.meshwork.Address;
@@ -16,18 +17,25 @@ import io.meshwork.error.HandlerException;
 import io.meshwork.error.InvalidRequestException;
 import io.meshwork.error.NoSuchRouteException;
 import io.meshwork.error.PayloadTooLargeException;
+import io.meshwork.clock.LamportClock;
 import io.meshwork.spi.Route;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
+import reactor.test.publisher.TestPublisher;
 
 @DisplayName("The router turns every failure into a typed error")
 class RouterTest {
 
   private static final int LIMIT = 100;
+
+  private final TestPublisher<Message> silent = TestPublisher.create();
+  private final TestPublisher<Void> sinking = TestPublisher.create();
+  private final LamportClock clock = new LamportClock();
 
   private final Router router =
       new Router(
@@ -36,9 +44,15 @@ class RouterTest {
               List.of(
                   new Route("echo", Handlers.requestResponse(m -> Mono.just(m.reply(m.payload())))),
                   new Route("null", (RequestResponseHandler) m -> null),
+                  new Route("fails", (RequestResponseHandler) m -> Mono.error(new IllegalStateException("boom"))),
+                  new Route("silent", (RequestResponseHandler) m -> silent.mono()),
+                  new Route("sink", (FireAndForgetHandler) m -> sinking.mono()),
+                  new Route("sinkFails", (FireAndForgetHandler) m -> Mono.error(new IllegalStateException("boom"))),
+                  new Route("sinkThrows", (FireAndForgetHandler) m -> { throw new IllegalStateException("thrown"); }),
+                  new Route("sinkNull", (FireAndForgetHandler) m -> null),
                   new Route("upper", Handlers.channel(in -> in.map(m -> m.reply("ok")))))),
           LIMIT,
-          new io.meshwork.clock.LamportClock(),
+          clock,
           null,
           new Swim(
               Swim.initial(NodeId.of("self"), Address.of("127.0.0.1", 1), Map.of(), Set.of()),
@@ -134,5 +148,84 @@ class RouterTest {
         .expectError(NoSuchRouteException.class)
         .verify();
     StepVerifier.create(router.fireAndForget(Message.of("nope"))).verifyComplete();
+  }
+
+  @Nested
+  @DisplayName("a request-response handler's answer (HandledReply)")
+  class Answers {
+
+    @Test
+    @DisplayName("leaves stamped with the node's next Lamport time, after the request advanced it")
+    void stamped() {
+      Message request = Message.of("echo", "hi").stamped(NodeId.of("peer"), 41);
+      StepVerifier.create(router.requestResponse(request))
+          .assertNext(
+              reply -> {
+                assertThat(reply.payloadAsString()).isEqualTo("hi");
+                assertThat(reply.lamportTime()).isEqualTo(43); // received 41 -> 42, reply ticks 43
+              })
+          .verifyComplete();
+      assertThat(clock.now()).isEqualTo(43);
+    }
+
+    @Test
+    @DisplayName("a handler's error becomes a HandlerException naming route, node and cause")
+    void failure() {
+      StepVerifier.create(router.requestResponse(Message.of("fails")))
+          .expectErrorSatisfies(
+              e -> {
+                assertThat(e).isInstanceOf(HandlerException.class).hasMessageContaining("boom");
+                assertThat(((HandlerException) e).errorType())
+                    .isEqualTo(IllegalStateException.class.getName());
+              })
+          .verify();
+    }
+
+    @Test
+    @DisplayName("demand and cancel reach the handler's publisher unchanged: no prefetch")
+    void demandAndCancel() {
+      StepVerifier.create(router.requestResponse(Message.of("silent")), 0)
+          .expectSubscription()
+          .then(silent::assertWasNotRequested)
+          .thenRequest(1)
+          .then(silent::assertWasRequested)
+          .thenCancel()
+          .verify();
+      silent.assertCancelled();
+    }
+  }
+
+  @Nested
+  @DisplayName("a fire-and-forget handler's completion (HandledSend)")
+  class Sends {
+
+    @Test
+    @DisplayName("a failure, signalled, thrown or a null publisher, is logged and the message counts as handled")
+    void failuresComplete() {
+      for (String route : new String[] {"sinkFails", "sinkThrows", "sinkNull"}) {
+        StepVerifier.create(router.fireAndForget(Message.of(route))).verifyComplete();
+      }
+    }
+
+    @Test
+    @DisplayName("completes when the handler does; demand and cancel reach it unchanged")
+    void passesThrough() {
+      StepVerifier.create(router.fireAndForget(Message.of("sink")), 0)
+          .expectSubscription()
+          .thenCancel()
+          .verify();
+      sinking.assertCancelled();
+      StepVerifier.create(router.fireAndForget(Message.of("sink")))
+          .then(sinking::complete)
+          .verifyComplete();
+    }
+
+    @Test
+    @DisplayName("the message advances the Lamport clock")
+    void advancesClock() {
+      StepVerifier.create(router.fireAndForget(Message.of("sinkFails").stamped(null, 99)))
+          .verifyComplete();
+      assertThat(clock.now()).isEqualTo(100);
+    }
   }
 }

@@ -84,10 +84,7 @@ final class InboundRSocket implements RSocket {
     } catch (MeshworkException e) {
       return Mono.error(RSocketErrors.toWire(e));
     }
-    return responder
-        .requestResponse(m)
-        .map(reply -> codec.following(reply, composite))
-        .onErrorMap(RSocketErrors::toWire);
+    return new EncodedReply(responder.requestResponse(m), codec, composite);
   }
 
   @Override

@@ -15,8 +15,11 @@ import io.rsocket.metadata.RoutingMetadata;
 import io.rsocket.metadata.TaggingMetadataCodec;
 import io.rsocket.metadata.WellKnownMimeType;
 import io.rsocket.util.ByteBufPayload;
-import java.nio.ByteBuffer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,6 +43,9 @@ final class MessageCodec {
 
   private static final int MAX_CACHED_ROUTES = 1024;
 
+  /** The payload size from which outgoing frames are built of pooled direct buffers. */
+  static final int DIRECT_FROM = 512;
+
   private static final byte ROUTING_ID = WellKnownMimeType.MESSAGE_RSOCKET_ROUTING.getIdentifier();
 
   /** A custom-mime composite entry starts with (mime length - 1) and the mime itself. */
@@ -49,8 +55,24 @@ final class MessageCodec {
       Unpooled.unreleasableBuffer(
           Unpooled.wrappedBuffer(HEADERS_MIME.getBytes(StandardCharsets.US_ASCII)));
 
+  /** A headers entry with no headers: its prefix, then the 8-byte Lamport time. */
+  private static final byte[] LAMPORT_ONLY_PREFIX_BYTES = lamportOnlyPrefix();
+
+  private static final ByteBuf LAMPORT_ONLY_PREFIX =
+      Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(LAMPORT_ONLY_PREFIX_BYTES));
+
+  private static final VarHandle LONG =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+  private static final int LAMPORT_ONLY_LENGTH = HEADERS_ENTRY_PREFIX.length + 3 + 8;
+
   private final ByteBufAllocator allocator;
-  private final Map<String, byte[]> routeEntries = new ConcurrentHashMap<>();
+  private final Map<String, RouteEntry> routeEntries = new ConcurrentHashMap<>();
+
+  private static final int ROUTE_SLOTS = 64;
+
+  /** Recently decoded routes (see {@link #routeAt}); racy writes of immutable entries are fine. */
+  private final @Nullable DecodedRoute[] decodedRoutes = new DecodedRoute[ROUTE_SLOTS];
 
   MessageCodec(ByteBufAllocator allocator) {
     this.allocator = allocator;
@@ -58,30 +80,92 @@ final class MessageCodec {
 
   /** The first frame of a request: routing entry, then headers if any. Released by rsocket. */
   Payload request(Message m) {
-    byte[] route = routeEntry(m.route());
-    ByteBuf data = Unpooled.wrappedBuffer(m.payload());
-    if (!hasHeaders(m)) {
-      return ByteBufPayload.create(data, Unpooled.wrappedBuffer(route));
+    return request(m, m.lamportTime());
+  }
+
+  /**
+   * The first frame of a request sent at {@code lamportTime}, which replaces the message's own:
+   * what a node sends, without making a stamped copy of the message first. Released by rsocket.
+   */
+  Payload request(Message m, long lamportTime) {
+    RouteEntry route = routeEntry(m.route());
+    if (m.headers().isEmpty()) { // the usual case: the cached entry, and the Lamport time if any
+      if (lamportTime == 0) {
+        return ByteBufPayload.create(data(m), Unpooled.wrappedBuffer(route.routing));
+      }
+      return withData(m, route.thenLamport, lamportTime);
     }
     int content = headersContentLength(m);
     // An unpooled heap buffer sized exactly (it may still grow: Netty reserves worst-case room
     // for UTF-8): the pooled direct buffer this used to take cost about 0.1 us per message.
-    ByteBuf metadata = Unpooled.buffer(route.length + HEADERS_ENTRY_PREFIX.length + 3 + content);
-    metadata.writeBytes(route);
-    writeHeadersEntry(metadata, m, content);
-    return ByteBufPayload.create(data, metadata);
+    ByteBuf metadata =
+        Unpooled.buffer(route.routing.length + HEADERS_ENTRY_PREFIX.length + 3 + content);
+    metadata.writeBytes(route.routing);
+    writeHeadersEntry(metadata, m, lamportTime, content);
+    return ByteBufPayload.create(Unpooled.wrappedBuffer(m.payload()), metadata);
   }
 
   /** A later frame of a channel, or a reply: headers only, if any. Released by rsocket. */
   Payload following(Message m, boolean composite) {
-    ByteBuf data = Unpooled.wrappedBuffer(m.payload());
     if (!composite || !hasHeaders(m)) {
-      return ByteBufPayload.create(data);
+      return ByteBufPayload.create(Unpooled.wrappedBuffer(m.payload()));
+    }
+    if (m.headers().isEmpty()) {
+      return withData(m, LAMPORT_ONLY_PREFIX_BYTES, m.lamportTime());
     }
     int content = headersContentLength(m);
     ByteBuf metadata = Unpooled.buffer(HEADERS_ENTRY_PREFIX.length + 3 + content);
-    writeHeadersEntry(metadata, m, content);
-    return ByteBufPayload.create(data, metadata);
+    writeHeadersEntry(metadata, m, m.lamportTime(), content);
+    return ByteBufPayload.create(Unpooled.wrappedBuffer(m.payload()), metadata);
+  }
+
+  /** The data and Lamport-only metadata; if the metadata cannot be made, the data is released. */
+  private Payload withData(Message m, byte[] prefix, long lamportTime) {
+    ByteBuf data = data(m);
+    try {
+      return ByteBufPayload.create(data, lamportOnly(m, prefix, lamportTime));
+    } catch (RuntimeException | Error e) {
+      data.release();
+      throw e;
+    }
+  }
+
+  /**
+   * The data of a frame whose metadata is {@link #lamportOnly}: from {@value #DIRECT_FROM} bytes
+   * on, copied into a pooled direct buffer, so that the frame rsocket-java composes is direct
+   * throughout and Netty writes it as it is. A frame with any heap part is copied whole on write,
+   * through a heap buffer of the frame's size ({@code CompositeByteBuf.nioBuffer}). Measured with
+   * {@code -prof gc} at 256 in flight, a 1 KiB request-response went from 4,153 to 2,803 client
+   * bytes per call; at 16 B the two pooled allocations cost more client CPU than the copy they
+   * spare (0.3 to 0.6 us per call in one run), hence the threshold, a guess between the two
+   * sizes measured. Below it the payload is wrapped, not copied.
+   */
+  private ByteBuf data(Message m) {
+    int size = m.payloadSize();
+    if (size < DIRECT_FROM) {
+      return Unpooled.wrappedBuffer(m.payload());
+    }
+    return allocator.directBuffer(size, size).writeBytes(m.payload());
+  }
+
+  /**
+   * Metadata of {@code prefix} (ending in the prefix of a headers entry with only a Lamport time)
+   * and the time: a pooled direct buffer when the data is one too, else a plain array wrapped as
+   * is (no allocator call, no size accounting, no growth check).
+   */
+  private ByteBuf lamportOnly(Message m, byte[] prefix, long lamportTime) {
+    if (m.payloadSize() < DIRECT_FROM) {
+      return Unpooled.wrappedBuffer(withLamport(prefix, lamportTime));
+    }
+    int size = prefix.length + 8;
+    return allocator.directBuffer(size, size).writeBytes(prefix).writeLong(lamportTime);
+  }
+
+  /** A new array: {@code prefix}, then the Lamport time. */
+  private static byte[] withLamport(byte[] prefix, long lamportTime) {
+    byte[] metadata = Arrays.copyOf(prefix, prefix.length + 8);
+    LONG.set(metadata, prefix.length, lamportTime);
+    return metadata;
   }
 
   private static boolean hasHeaders(Message m) {
@@ -112,7 +196,7 @@ final class MessageCodec {
       long lamport = 0;
       try {
         if (composite) {
-          Entries entries = walk(metadata, true);
+          Entries entries = walk(metadata, this);
           route = entries.route;
           headers = entries.headers;
           lamport = entries.lamport;
@@ -150,8 +234,13 @@ final class MessageCodec {
       Map<String, String> headers = Map.of();
       long lamport = 0;
       if (composite && p.hasMetadata() && p.metadata().readableBytes() > 0) {
+        ByteBuf metadata = p.metadata();
+        if (isLamportOnly(metadata)) { // what every reply without headers carries
+          return Message.create(
+              route, copyData(p), Map.of(), sender, metadata.getLong(metadata.writerIndex() - 8));
+        }
         try {
-          Entries entries = walk(p.metadata(), false);
+          Entries entries = walk(p.metadata(), null);
           headers = entries.headers;
           lamport = entries.lamport;
         } catch (InvalidRequestException e) {
@@ -164,6 +253,16 @@ final class MessageCodec {
     } finally {
       p.release();
     }
+  }
+
+  /**
+   * Whether the metadata is exactly one headers entry holding only the Lamport time: the mime
+   * prefix, a 3-byte length of 8, and the time. Compared word by word, no entry objects.
+   */
+  private static boolean isLamportOnly(ByteBuf metadata) {
+    int at = metadata.readerIndex();
+    return metadata.writerIndex() - at == LAMPORT_ONLY_LENGTH
+        && ByteBufUtil.equals(metadata, at, LAMPORT_ONLY_PREFIX, 0, LAMPORT_ONLY_PREFIX.readableBytes());
   }
 
   /** What {@link #walk} found in composite metadata. */
@@ -179,10 +278,11 @@ final class MessageCodec {
    * message. Layout per entry: a byte (well-known id with the high bit set, or custom mime length
    * - 1), the custom mime's bytes, a 3-byte content length, the content.
    *
-   * @param wantRoute whether to decode the routing entry (requests), or skip it (replies)
+   * @param routes where to decode the routing entry's route (requests), or {@code null} to skip
+   *     it (replies)
    * @throws InvalidRequestException if an entry overruns the metadata
    */
-  private static Entries walk(ByteBuf metadata, boolean wantRoute) {
+  private static Entries walk(ByteBuf metadata, @Nullable MessageCodec routes) {
     Entries found = new Entries();
     int i = metadata.readerIndex();
     int end = metadata.writerIndex();
@@ -202,8 +302,8 @@ final class MessageCodec {
       int length = metadata.getUnsignedMedium(i);
       i += 3;
       require(i + length <= end, "an entry overruns the metadata");
-      if (routing && wantRoute) {
-        found.route = firstTag(metadata.slice(i, length));
+      if (routing && routes != null) {
+        found.route = routes.routeAt(metadata, i, length);
       } else if (headers) {
         require(length >= 8, "the headers entry is shorter than its 8-byte Lamport time");
         found.lamport = metadata.getLong(i);
@@ -226,22 +326,71 @@ final class MessageCodec {
         && ByteBufUtil.equals(buf, at, HEADERS_MIME_BYTES, 0, length);
   }
 
+  /**
+   * The first tag of the routing entry at {@code at}: the route. A route seen lately comes from a
+   * small cache, compared as bytes, so a request costs no String, no slice and no tag iterator.
+   * The cache is direct-mapped and bounded; a miss decodes and replaces one slot.
+   */
+  private String routeAt(ByteBuf metadata, int at, int length) {
+    if (length == 0) {
+      throw new InvalidRequestException("Routing metadata names no route");
+    }
+    int tag = metadata.getUnsignedByte(at);
+    if (tag == 0) {
+      throw new InvalidRequestException("Routing metadata names an empty route");
+    }
+    require(1 + tag <= length, "a route tag overruns its routing entry");
+    int from = at + 1;
+    int slot = (tag * 31 + metadata.getByte(from) * 7 + metadata.getByte(from + tag - 1)) & (ROUTE_SLOTS - 1);
+    DecodedRoute known = decodedRoutes[slot];
+    if (known != null
+        && known.bytes.readableBytes() == tag
+        && ByteBufUtil.equals(metadata, from, known.bytes, 0, tag)) {
+      return known.route;
+    }
+    byte[] bytes = new byte[tag];
+    metadata.getBytes(from, bytes);
+    String route = new String(bytes, StandardCharsets.UTF_8);
+    decodedRoutes[slot] = new DecodedRoute(Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(bytes)), route);
+    return route;
+  }
+
+  /** A route and its UTF-8 bytes, as a routing tag carries it. Immutable. */
+  private record DecodedRoute(ByteBuf bytes, String route) {}
+
   private static void require(boolean condition, String problem) {
     if (!condition) {
       throw new InvalidRequestException("Malformed composite metadata: " + problem);
     }
   }
 
-  private byte[] routeEntry(String route) {
-    byte[] cached = routeEntries.get(route);
+  private RouteEntry routeEntry(String route) {
+    RouteEntry cached = routeEntries.get(route);
     if (cached != null) {
       return cached;
     }
-    byte[] entry = encodeRouteEntry(route);
+    byte[] routing = encodeRouteEntry(route);
+    byte[] thenLamport = Arrays.copyOf(routing, routing.length + LAMPORT_ONLY_PREFIX_BYTES.length);
+    System.arraycopy(
+        LAMPORT_ONLY_PREFIX_BYTES, 0, thenLamport, routing.length, LAMPORT_ONLY_PREFIX_BYTES.length);
+    RouteEntry entry = new RouteEntry(routing, thenLamport);
     if (routeEntries.size() < MAX_CACHED_ROUTES) {
       routeEntries.putIfAbsent(route, entry);
     }
     return entry;
+  }
+
+  /**
+   * A route's encoded routing entry, alone and followed by the prefix of a headers entry that
+   * holds only the Lamport time. Never modified: wrapped, not copied, into outgoing metadata.
+   */
+  private record RouteEntry(byte[] routing, byte[] thenLamport) {}
+
+  private static byte[] lamportOnlyPrefix() {
+    byte[] prefix = new byte[HEADERS_ENTRY_PREFIX.length + 3];
+    System.arraycopy(HEADERS_ENTRY_PREFIX, 0, prefix, 0, HEADERS_ENTRY_PREFIX.length);
+    prefix[prefix.length - 1] = 8; // the 3-byte content length
+    return prefix;
   }
 
   private static byte[] entryPrefix(String mime) {
@@ -276,10 +425,11 @@ final class MessageCodec {
    * header a 2-byte length and UTF-8 name, a 2-byte length and UTF-8 value. {@link Message} keeps
    * headers within {@link Message#MAX_HEADERS_SIZE}, so every length fits.
    */
-  private static void writeHeadersEntry(ByteBuf out, Message m, int contentLength) {
+  private static void writeHeadersEntry(
+      ByteBuf out, Message m, long lamportTime, int contentLength) {
     out.writeBytes(HEADERS_ENTRY_PREFIX);
     out.writeMedium(contentLength);
-    out.writeLong(m.lamportTime());
+    out.writeLong(lamportTime);
     for (Map.Entry<String, String> h : m.headers().entrySet()) {
       writeString(out, h.getKey());
       writeString(out, h.getValue());
@@ -351,10 +501,11 @@ final class MessageCodec {
     return route;
   }
 
-  private static ByteBuffer copyData(Payload p) {
+  /** The data copied into an array that the message will own (no further view is made). */
+  private static byte[] copyData(Payload p) {
     ByteBuf data = p.data();
     byte[] bytes = new byte[data.readableBytes()];
     data.getBytes(data.readerIndex(), bytes);
-    return ByteBuffer.wrap(bytes);
+    return bytes;
   }
 }

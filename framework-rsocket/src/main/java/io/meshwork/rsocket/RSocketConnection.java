@@ -32,16 +32,22 @@ final class RSocketConnection implements Connection {
 
   @Override
   public Mono<Void> fireAndForget(Message message) {
-    return Mono.defer(() -> rsocket.fireAndForget(codec.request(message)))
-        .onErrorMap(e -> RSocketErrors.fromWire(e, message.route(), remote.id()));
+    return WireCall.fireAndForget(rsocket, codec, message, message.lamportTime(), remote.id());
+  }
+
+  @Override
+  public Mono<Void> fireAndForget(Message message, long lamportTime) {
+    return WireCall.fireAndForget(rsocket, codec, message, lamportTime, remote.id());
   }
 
   @Override
   public Mono<Message> requestResponse(Message message) {
-    String route = message.route();
-    return Mono.defer(() -> rsocket.requestResponse(codec.request(message)))
-        .map(p -> codec.decodeFollowing(p, route, remote.id(), true))
-        .onErrorMap(e -> RSocketErrors.fromWire(e, route, remote.id()));
+    return WireCall.requestResponse(rsocket, codec, message, message.lamportTime(), remote.id());
+  }
+
+  @Override
+  public Mono<Message> requestResponse(Message message, long lamportTime) {
+    return WireCall.requestResponse(rsocket, codec, message, lamportTime, remote.id());
   }
 
   @Override

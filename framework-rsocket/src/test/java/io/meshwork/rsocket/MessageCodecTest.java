@@ -131,6 +131,69 @@ class MessageCodecTest {
     }
   }
 
+  @Test
+  @DisplayName("routes decoded through the route cache are exact, for many routes sharing its slots")
+  void routeCache() {
+    for (int round = 0; round < 2; round++) {
+      for (int i = 0; i < 300; i++) {
+        String route = "route-" + i + (i % 7 == 0 ? "-ü" : "");
+        Message m = Message.of(route, "x").stamped(null, i + 1);
+        Message decoded = codec.decodeRequest(overTheWire(codec.request(m)), true, peer, LIMIT, "self");
+        assertThat(decoded.route()).isEqualTo(route);
+        assertThat(decoded.lamportTime()).isEqualTo(i + 1);
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("a route tag that overruns its routing entry, or an empty one, is invalid")
+  void badRouteTags() {
+    for (byte[] routing : new byte[][] {{5, 'a', 'b'}, {0}, {}}) {
+      CompositeByteBuf metadata = allocator.compositeBuffer();
+      CompositeMetadataCodec.encodeAndAddMetadata(
+          metadata,
+          allocator,
+          io.rsocket.metadata.WellKnownMimeType.MESSAGE_RSOCKET_ROUTING,
+          allocator.buffer().writeBytes(routing));
+      Payload p = ByteBufPayload.create(allocator.buffer().writeByte(1), metadata);
+      assertThatThrownBy(() -> codec.decodeRequest(p, true, peer, LIMIT, "self"))
+          .isInstanceOf(InvalidRequestException.class);
+      assertThat(p.refCnt()).isZero();
+    }
+  }
+
+  @Test
+  @DisplayName("from DIRECT_FROM bytes on, frames are pooled direct buffers, round-trip and are released")
+  void directFrames() {
+    for (int size : new int[] {MessageCodec.DIRECT_FROM - 1, MessageCodec.DIRECT_FROM, LIMIT}) {
+      byte[] bytes = new byte[size];
+      java.util.Arrays.fill(bytes, (byte) size);
+      Payload request = codec.request(Message.of("echo", bytes).stamped(null, 5));
+      assertThat(request.data().isDirect()).isEqualTo(size >= MessageCodec.DIRECT_FROM);
+      assertThat(request.metadata().isDirect()).isEqualTo(size >= MessageCodec.DIRECT_FROM);
+      Message in = codec.decodeRequest(overTheWire(request), true, peer, LIMIT, "self");
+      assertThat(in.payloadBytes()).isEqualTo(bytes);
+      assertThat(in.lamportTime()).isEqualTo(5);
+      Payload reply = codec.following(in.reply(in.payload()).stamped(null, 9), true);
+      assertThat(reply.data().isDirect()).isEqualTo(size >= MessageCodec.DIRECT_FROM);
+      Message back = codec.decodeFollowing(overTheWire(reply), "echo", peer, true);
+      assertThat(back.payloadBytes()).isEqualTo(bytes);
+      assertThat(back.lamportTime()).isEqualTo(9);
+    }
+  }
+
+  @Test
+  @DisplayName("a reply with only a Lamport time decodes it, whatever its value")
+  void lamportOnlyReply() {
+    for (long time : new long[] {1, 255, 256, Long.MAX_VALUE - 1}) {
+      Payload sent = codec.following(Message.of("r", "x").stamped(null, time), true);
+      Message decoded = codec.decodeFollowing(overTheWire(sent), "r", peer, true);
+      assertThat(decoded.lamportTime()).isEqualTo(time);
+      assertThat(decoded.headers()).isEmpty();
+      assertThat(decoded.payloadAsString()).isEqualTo("x");
+    }
+  }
+
   private ByteBuf oversizeHeaders() {
     ByteBuf b = allocator.buffer().writeLong(0);
     byte[] value = new byte[Message.MAX_HEADERS_SIZE];

@@ -221,7 +221,10 @@ public final class Demo {
         .blockFirst(wait);
     System.out.printf("  delta joined at %s and serves 'echo' like alpha, beta and gamma%n", deltaAt);
     CallOptions twice =
-        alpha.callOptions().retry(RetryPolicy.backoff(2, Duration.ofMillis(5))).timeout(Duration.ofSeconds(2));
+        alpha.callOptions()
+            .retry(RetryPolicy.backoff(2, Duration.ofMillis(5)))
+            .timeout(Duration.ofSeconds(2))
+            .idempotent(true); // an echo may run twice: a call cut by the kill is retried too
     delta.kill();
     Map<String, Integer> served = spread(alpha, 60, twice);
     System.out.printf(

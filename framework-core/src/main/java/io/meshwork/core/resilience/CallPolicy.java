@@ -7,11 +7,15 @@ import io.meshwork.RetryPolicy;
 import io.meshwork.error.CallTimeoutException;
 import java.time.Duration;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.util.retry.Retry;
 
 /**
@@ -64,26 +68,36 @@ public final class CallPolicy {
    */
   public <T> Mono<T> mono(
       Mono<T> attempt, CallOptions options, Predicate<Throwable> mayRetry, Describer what) {
-    Duration timeout = options.timeout();
-    Mono<T> guarded =
-        timeout == null ? attempt : deadlines.timeout(attempt, timeout, () -> timedOut(what, timeout));
-    RetryPolicy policy = options.retry();
-    if (policy.maxAttempts() == 1) {
-      return guarded;
+    if (options.timeout() == null && options.retry().maxAttempts() == 1) {
+      return attempt;
     }
-    // The retry machinery (retryWhen's companion) is built only after a first failure that may
-    // be retried: a call that succeeds pays for one onErrorResume, not for retryWhen.
-    return Mono.defer(
-        () -> {
-          long start = environment.nanoTime();
-          return guarded.onErrorResume(
-              first -> {
-                Mono<Long> wait = firstWait(policy, first, mayRetry, start, what);
-                return wait == null
-                    ? Mono.error(first)
-                    : wait.then(guarded.retryWhen(retry(policy, mayRetry, what, start)));
-              });
-        });
+    return new GuardedCall<>(
+        this, () -> attempt, UnaryOperator.identity(), options.timeout(), options.retry(), mayRetry,
+        what);
+  }
+
+  /**
+   * Request-response or fire-and-forget, built per attempt: one operator for the whole call (see
+   * {@link GuardedCall}), with no {@code defer} or {@code map} around it.
+   *
+   * @param attempt builds one attempt; called once per attempt, on the thread that starts it
+   * @param received applied to the value of an attempt as it arrives (also to a value that
+   *     arrives too late and is discarded); must not block
+   * @param timeout the timeout of each attempt, or {@code null} for none
+   * @param retry the retry policy
+   * @param mayRetry which failures may be retried
+   * @param what the call, for messages
+   * @param <T> the element type
+   * @return the guarded call
+   */
+  public <T> Mono<T> mono(
+      Supplier<? extends Mono<T>> attempt,
+      UnaryOperator<T> received,
+      @Nullable Duration timeout,
+      RetryPolicy retry,
+      Predicate<Throwable> mayRetry,
+      Describer what) {
+    return new GuardedCall<>(this, attempt, received, timeout, retry, mayRetry, what);
   }
 
   /**
@@ -127,6 +141,22 @@ public final class CallPolicy {
         });
   }
 
+  long nanoTime() {
+    return environment.nanoTime();
+  }
+
+  Scheduler scheduler() {
+    return environment.scheduler();
+  }
+
+  RandomGenerator random() {
+    return environment.random();
+  }
+
+  DeadlineSweeper deadlines() {
+    return deadlines;
+  }
+
   /** The wait before the second attempt, or {@code null} if the first failure is final. */
   private @Nullable Mono<Long> firstWait(
       RetryPolicy policy, Throwable failure, Predicate<Throwable> mayRetry, long start, Describer what) {
@@ -162,7 +192,7 @@ public final class CallPolicy {
                 }));
   }
 
-  private void retried(long number, Describer what, Duration wait, Throwable failure) {
+  void retried(long number, Describer what, Duration wait, Throwable failure) {
     onRetry.run();
     if (log.isDebugEnabled()) {
       log.debug(
@@ -175,7 +205,7 @@ public final class CallPolicy {
     }
   }
 
-  private static CallTimeoutException timedOut(Describer what, Duration timeout) {
+  static CallTimeoutException timedOut(Describer what, Duration timeout) {
     return new CallTimeoutException(
         "No answer to the " + what.describe() + " within " + timeout.toMillis() + " ms");
   }

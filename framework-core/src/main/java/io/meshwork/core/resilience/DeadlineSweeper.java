@@ -2,12 +2,11 @@ package io.meshwork.core.resilience;
 
 import io.meshwork.Environment;
 import java.time.Duration;
-import java.util.Iterator;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.Disposable;
@@ -32,7 +31,10 @@ public final class DeadlineSweeper implements Disposable {
   public static final Duration DEFAULT_TICK = Duration.ofMillis(10);
 
   private final Environment environment;
-  private final Queue<Deadline<?>> pending = new ConcurrentLinkedQueue<>();
+  /** Entries watched since the last sweep: a lock-free stack linked through {@link Entry#next}. */
+  private final AtomicReference<@Nullable Entry> arrived = new AtomicReference<>();
+  /** Entries the sweeps watch; touched only by the sweep (periodic runs never overlap). */
+  private @Nullable Entry watched;
   private final Disposable sweeps;
   private volatile boolean disposed;
 
@@ -63,29 +65,85 @@ public final class DeadlineSweeper implements Disposable {
     return new DeadlineMono<>(call, this, after.toNanos(), timeout);
   }
 
+  /**
+   * Watches an entry until it is done or its deadline passes. Call it only once the entry may
+   * expire, i.e. after its subscriber's {@code onSubscribe} has returned.
+   */
+  void watch(Entry entry) {
+    Entry head;
+    do {
+      head = arrived.get();
+      entry.next = head;
+    } while (!arrived.compareAndSet(head, entry));
+  }
+
+  /** The deadline of something that starts now and may last {@code afterNanos}. */
+  long deadlineAfter(long afterNanos) {
+    return environment.nanoTime() + afterNanos;
+  }
+
   private void sweep() {
+    Entry fresh = arrived.getAndSet(null);
+    if (disposed) {
+      watched = null;
+      return;
+    }
+    // Move what arrived onto the watched list (its order does not matter), then walk it once.
+    Entry list = watched;
+    while (fresh != null) {
+      Entry next = fresh.next;
+      fresh.next = list;
+      list = fresh;
+      fresh = next;
+    }
     long now = environment.nanoTime();
-    for (Iterator<Deadline<?>> it = pending.iterator(); it.hasNext(); ) {
-      Deadline<?> d = it.next();
+    Entry kept = null;
+    while (list != null) {
+      Entry d = list;
+      list = d.next;
       if (d.isDone()) {
-        it.remove();
+        d.next = null;
       } else if (now - d.deadlineNanos >= 0) {
-        it.remove();
+        d.next = null;
         d.expire();
+      } else {
+        d.next = kept;
+        kept = d;
       }
     }
+    watched = kept;
   }
 
   @Override
   public void dispose() {
     disposed = true;
     sweeps.dispose();
-    pending.clear();
+    arrived.set(null); // the watched list is dropped by a sweep still running, if any
   }
 
   @Override
   public boolean isDisposed() {
     return disposed; // not every scheduler's periodic handle reports its own disposal
+  }
+
+  /**
+   * What the sweeper watches: one call (or attempt) with its deadline. Whoever ends it first — its
+   * terminal signal, a cancel, or {@link #expire} — wins; {@link #isDone} then holds.
+   */
+  abstract static class Entry {
+    final long deadlineNanos;
+    /** The next entry on the sweeper's stack or list: written before the entry is published. */
+    @Nullable Entry next;
+
+    Entry(long deadlineNanos) {
+      this.deadlineNanos = deadlineNanos;
+    }
+
+    /** Whether it ended; the sweeper then forgets it. */
+    abstract boolean isDone();
+
+    /** Its deadline passed while it was not done; called once, on the sweeping thread. */
+    abstract void expire();
   }
 
   /** The operator: subscribes the call and registers its deadline. */
@@ -114,13 +172,12 @@ public final class DeadlineSweeper implements Disposable {
    * One call's deadline and its subscriber. Whichever comes first — the call's terminal signal,
    * the deadline, or a cancel — wins the {@code done} flag; the others do nothing.
    */
-  private static final class Deadline<T> implements CoreSubscriber<T>, Subscription {
+  private static final class Deadline<T> extends Entry implements CoreSubscriber<T>, Subscription {
     private static final AtomicIntegerFieldUpdater<Deadline> DONE =
         AtomicIntegerFieldUpdater.newUpdater(Deadline.class, "done");
 
     private final CoreSubscriber<? super T> actual;
     private final DeadlineSweeper sweeper;
-    private final long deadlineNanos;
     private final Supplier<? extends Throwable> timeout;
     private volatile int done;
     private volatile Subscription upstream;
@@ -130,16 +187,18 @@ public final class DeadlineSweeper implements Disposable {
         DeadlineSweeper sweeper,
         long deadlineNanos,
         Supplier<? extends Throwable> timeout) {
+      super(deadlineNanos);
       this.actual = actual;
       this.sweeper = sweeper;
-      this.deadlineNanos = deadlineNanos;
       this.timeout = timeout;
     }
 
+    @Override
     boolean isDone() {
       return done != 0;
     }
 
+    @Override
     void expire() {
       if (DONE.compareAndSet(this, 0, 1)) {
         Subscription s = upstream;
@@ -161,7 +220,7 @@ public final class DeadlineSweeper implements Disposable {
         upstream = s;
         actual.onSubscribe(this);
         // Only now may a sweep expire it: never an onError before onSubscribe has returned.
-        sweeper.pending.offer(this);
+        sweeper.watch(this);
       }
     }
 

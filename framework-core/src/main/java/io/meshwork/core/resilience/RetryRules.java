@@ -36,6 +36,28 @@ public final class RetryRules {
   }
 
   /**
+   * {@link #mayRetry(Throwable, boolean)} for an idempotent call, as a non-capturing method
+   * reference.
+   *
+   * @param error the failure
+   * @return whether to send it again
+   */
+  public static boolean mayRetryIdempotent(Throwable error) {
+    return mayRetry(error, true);
+  }
+
+  /**
+   * {@link #mayRetry(Throwable, boolean)} for a call not marked idempotent, as a non-capturing
+   * method reference.
+   *
+   * @param error the failure
+   * @return whether to send it again
+   */
+  public static boolean mayRetryOnce(Throwable error) {
+    return mayRetry(error, false);
+  }
+
+  /**
    * For fire-and-forget (at-most-once) and channels (whose outbound publisher is subscribed
    * once): only when no connection was made, so nothing was sent or subscribed.
    *

@@ -59,4 +59,30 @@ class DeadlineSweeperTest {
     sweeper.dispose();
     assertThat(sweeper.isDisposed()).isTrue();
   }
+
+  @Test
+  @DisplayName("of many calls at different deadlines, each times out at its own sweep, and only those still running")
+  void manyCalls() {
+    java.util.List<String> outcomes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      int n = i;
+      Mono<String> call = i % 3 == 0 ? Mono.just("ok") : Mono.never();
+      sweeper
+          .timeout(call, Duration.ofMillis(10 * (1 + i % 5)), TimeoutException::new)
+          .subscribe(v -> outcomes.add("value " + n), e -> outcomes.add("timeout " + n + " at " + clock.now(java.util.concurrent.TimeUnit.MILLISECONDS)));
+    }
+    assertThat(outcomes).hasSize(34); // every third answered at once
+    clock.advanceTimeBy(Duration.ofMillis(10));
+    assertThat(outcomes).hasSize(34 + 13); // deadline 10 ms: i % 5 == 0 and i % 3 != 0
+    clock.advanceTimeBy(Duration.ofMillis(40));
+    assertThat(outcomes).hasSize(100);
+    assertThat(outcomes).filteredOn(o -> o.startsWith("timeout")).allSatisfy(
+        o -> {
+          int n = Integer.parseInt(o.split(" ")[1]);
+          assertThat(n % 3).isNotZero();
+          assertThat(o).endsWith("at " + 10 * (1 + n % 5));
+        });
+    clock.advanceTimeBy(Duration.ofSeconds(1)); // nothing fires twice
+    assertThat(outcomes).hasSize(100);
+  }
 }
