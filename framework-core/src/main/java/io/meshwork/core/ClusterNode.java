@@ -174,6 +174,8 @@ final class ClusterNode implements Node {
     @Override
     public void disconnect(NodeId member) {
       peers.disconnect(member);
+      balancer.forget(member);
+      breakers.forget(member);
     }
   }
 

@@ -28,6 +28,7 @@ import picocli.CommandLine.TypeConversionException;
 import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * {@code meshwork node}: one real node in this process, over RSocket/TCP, until SIGINT, SIGTERM
@@ -189,6 +190,7 @@ public final class NodeCommand implements Callable<Integer> {
     node.membership()
         .events()
         .filter(e -> !e.member().id().equals(self))
+        .publishOn(Schedulers.boundedElastic()) // printing blocks: not on the protocol loop
         .subscribe(e -> System.out.println("member " + e.type() + " " + e.member()));
     System.out.println("type a line to chat with every member; /help lists the commands");
 

@@ -248,14 +248,19 @@ public final class Swim implements Membership {
 
   /** Stops every timer and completes every subscriber's events. */
   public void stop() {
-    if (!onLoop(
-        () -> {
-          running = false;
-          stopped = true;
-          view.close();
-          worker.dispose();
-        })) {
-      stopped = true;
+    if (stopped) {
+      return;
+    }
+    stopped = true; // refuse new tasks: their callers complete or fail at once
+    try {
+      worker.schedule( // after every task queued before: they still run
+          () -> {
+            running = false;
+            view.close();
+            worker.dispose();
+          });
+    } catch (RejectedExecutionException e) {
+      // already gone
     }
   }
 
@@ -306,6 +311,11 @@ public final class Swim implements Membership {
   @Override
   public Mono<Void> updateMetadata(Map<String, String> metadata) {
     Map<String, String> copy = Map.copyOf(metadata);
+    try {
+      SwimCodec.checkMetadata(copy);
+    } catch (IllegalArgumentException e) {
+      return Mono.error(e);
+    }
     return this.<Void>compute(
             () -> {
               Member s = view.self();
@@ -320,10 +330,10 @@ public final class Swim implements Membership {
 
   @Override
   public List<Member> owners(@Nullable String route, String key, int replicas) {
-    Map<NodeId, Member> all = view.snapshot().all();
+    MemberView.Snapshot snapshot = view.snapshot(); // ring and members from one view
     List<Member> owners = new ArrayList<>(replicas);
-    for (NodeId id : rings.ring(route).owners(key, replicas)) {
-      owners.add(all.get(id));
+    for (NodeId id : rings.ring(route, snapshot.live()).owners(key, replicas)) {
+      owners.add(snapshot.all().get(id));
     }
     return owners;
   }
@@ -396,8 +406,12 @@ public final class Swim implements Membership {
   }
 
   private void answer(SwimFrame f, Consumer<Message> reply) {
-    if (f.target() != null) {
-      merge(f.target()); // the prober's belief about the target: news to us, or about us
+    Member target = f.target();
+    if (target != null
+        && (f.kind() == SwimFrame.Kind.PING_REQ || target.id().equals(view.self().id()))) {
+      // the prober's belief about us (refute it if need be), or news of whom to probe; a ping
+      // meant for a node that listened here before is not news of that node
+      merge(target);
     }
     mergeAll(f.members());
     switch (f.kind()) {
@@ -817,7 +831,7 @@ public final class Swim implements Membership {
         .reduce(false, (a, b) -> a || b)
         .doOnNext(
             joined -> {
-              if (!joined && !stopped) {
+              if (!joined && !stopped && !leaving) {
                 Duration backoff = joinBackoff(attempt);
                 log.warn("Node {} reached none of its seeds {}; trying again in {} ms",
                     view.self().id(), targets, backoff.toMillis());

@@ -1,6 +1,7 @@
 package io.meshwork.core.membership;
 
 import io.meshwork.Address;
+import io.meshwork.NodeBuilder;
 import io.meshwork.NodeId;
 import io.meshwork.error.InvalidRequestException;
 import io.meshwork.membership.Member;
@@ -35,6 +36,29 @@ final class SwimCodec {
   private static final SwimFrame.Kind[] KINDS = SwimFrame.Kind.values();
 
   private SwimCodec() {}
+
+  /**
+   * Checks metadata fits what every node decodes: at most {@value #MAX_ENTRIES} entries of at
+   * most {@value NodeBuilder#MAX_METADATA_ENTRY_LENGTH} UTF-8 bytes per key and value.
+   *
+   * @throws IllegalArgumentException naming what is too large
+   */
+  static void checkMetadata(Map<String, String> metadata) {
+    if (metadata.size() > MAX_ENTRIES) {
+      throw new IllegalArgumentException(
+          "at most " + MAX_ENTRIES + " metadata entries, got " + metadata.size());
+    }
+    for (Map.Entry<String, String> e : metadata.entrySet()) {
+      for (String s : List.of(e.getKey(), e.getValue())) {
+        int length = s.getBytes(StandardCharsets.UTF_8).length;
+        if (length > NodeBuilder.MAX_METADATA_ENTRY_LENGTH) {
+          throw new IllegalArgumentException(
+              "metadata keys and values must be at most " + NodeBuilder.MAX_METADATA_ENTRY_LENGTH
+                  + " UTF-8 bytes, got " + length + " for key '" + e.getKey() + "'");
+        }
+      }
+    }
+  }
 
   static byte[] encode(SwimFrame frame) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + 48 * frame.members().size());
@@ -76,6 +100,10 @@ final class SwimCodec {
 
   private static void string(DataOutputStream out, String s) throws IOException {
     byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    if (b.length > MAX_STRING) { // what no node would decode must not be sent
+      throw new IllegalArgumentException(
+          "a membership string of " + b.length + " UTF-8 bytes, at most " + MAX_STRING);
+    }
     out.writeShort(b.length);
     out.write(b);
   }

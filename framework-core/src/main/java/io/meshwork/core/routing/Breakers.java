@@ -16,6 +16,7 @@ import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -83,7 +84,10 @@ public final class Breakers {
         .slidingWindow(20, 10, CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
         .failureRateThreshold(50)
         .waitDurationInOpenState(Duration.ofSeconds(5))
-        .permittedNumberOfCallsInHalfOpenState(3);
+        .permittedNumberOfCallsInHalfOpenState(3)
+        // a long call is not a failure: only transport failures and timeouts count
+        .slowCallRateThreshold(100)
+        .slowCallDurationThreshold(Duration.ofDays(365));
   }
 
   /**
@@ -100,6 +104,16 @@ public final class Breakers {
             .automaticTransitionFromOpenToHalfOpenEnabled(false) // no timer thread of its own
             .clock(new EnvironmentClock(env))
             .build();
+  }
+
+  /**
+   * Forgets a member that left or died.
+   *
+   * @param member the member
+   */
+  public void forget(NodeId member) {
+    breakers.remove(member);
+    openedAt.remove(member);
   }
 
   private CircuitBreaker breaker(NodeId member) {
@@ -137,8 +151,8 @@ public final class Breakers {
     }
     Long since = openedAt.get(member);
     return since == null
-        || env.nanoTime() - since
-            >= TimeUnit.MILLISECONDS.toNanos(config.getWaitIntervalFunctionInOpenState().apply(1));
+        || env.nanoTime() - since // strictly after, as Resilience4j's own check is
+            > TimeUnit.MILLISECONDS.toNanos(config.getWaitIntervalFunctionInOpenState().apply(1));
   }
 
   /**
@@ -182,7 +196,8 @@ public final class Breakers {
    *
    * @param member the member
    * @param attempt the attempt
-   * @param timeout as for {@link #guard(NodeId, Mono, Duration)}
+   * @param timeout the timeout for the first element: a cancellation before any element, at or
+   *     after it, counts as a failure
    * @param <T> the element type
    * @return the guarded attempt
    */
@@ -194,10 +209,34 @@ public final class Breakers {
             return Flux.error(open(member));
           }
           long start = env.nanoTime();
+          AtomicBoolean settled = new AtomicBoolean();
+          // A stream's verdict is its first element (the member answered), or how it ends
+          // before one; what happens after, a cancel included, says nothing about the link.
           return attempt
-              .doOnComplete(() -> cb.onSuccess(env.nanoTime() - start, TimeUnit.NANOSECONDS))
-              .doOnError(e -> cb.onError(env.nanoTime() - start, TimeUnit.NANOSECONDS, e))
-              .doOnCancel(() -> cancelled(cb, member, start, timeout));
+              .doOnNext(
+                  v -> {
+                    if (settled.compareAndSet(false, true)) {
+                      cb.onSuccess(env.nanoTime() - start, TimeUnit.NANOSECONDS);
+                    }
+                  })
+              .doOnComplete(
+                  () -> {
+                    if (settled.compareAndSet(false, true)) {
+                      cb.onSuccess(env.nanoTime() - start, TimeUnit.NANOSECONDS);
+                    }
+                  })
+              .doOnError(
+                  e -> {
+                    if (settled.compareAndSet(false, true)) {
+                      cb.onError(env.nanoTime() - start, TimeUnit.NANOSECONDS, e);
+                    }
+                  })
+              .doOnCancel(
+                  () -> {
+                    if (settled.compareAndSet(false, true)) {
+                      cancelled(cb, member, start, timeout);
+                    }
+                  });
         });
   }
 

@@ -118,7 +118,8 @@ public final class LoadBalancer {
           return call.doFinally(
               s -> {
                 long now = env.nanoTime();
-                load.ended(now, now - start, s != reactor.core.publisher.SignalType.CANCEL);
+                // only answers are latency samples: a member failing fast must not look fast
+                load.ended(now, now - start, s == reactor.core.publisher.SignalType.ON_COMPLETE);
               });
         });
   }

@@ -42,7 +42,18 @@ public final class Rings {
    * @return the ring (empty if none serves it)
    */
   public HashRing ring(@Nullable String route) {
-    List<Member> view = live.get();
+    return ring(route, live.get());
+  }
+
+  /**
+   * The ring of the members of {@code view} serving a route: for a caller that must map the
+   * ring's ids back to members of the very same view.
+   *
+   * @param route the route, or {@code null} for every member of the view
+   * @param view a live view (the same list instance until it changes)
+   * @return the ring
+   */
+  public HashRing ring(@Nullable String route, List<Member> view) {
     String key = route == null ? ALL : route;
     Built built = byRoute.get(key);
     if (built != null && built.view() == view) {

@@ -186,7 +186,7 @@ public final class SimCluster {
             .route("echo", Handlers.requestResponse(m -> Mono.just(m.reply(m.payload()))));
     if (!nodes.isEmpty() && !name.equals(nodes.get(0).name)) {
       b.seeds(List.of(nodes.get(0).address));
-    } else if (!nodes.isEmpty()) {
+    } else if (nodes.size() > 1) {
       b.seeds(List.of(nodes.get(1).address)); // the first node, restarted, joins through the second
     }
     Node node = customizer.apply(b).build();

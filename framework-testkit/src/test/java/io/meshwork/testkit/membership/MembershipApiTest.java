@@ -76,6 +76,12 @@ class MembershipApiTest {
     assertThat(c.count(Type.METADATA_CHANGED)).isEqualTo(7);
     assertThat(c.node(0).node().membership().member(NodeId.of("n3")).orElseThrow().incarnation())
         .isGreaterThan(before.incarnation());
+    // metadata no node could decode is refused here, not gossiped (it would make n3 unreadable)
+    CompletableFuture<Void> tooBig =
+        c.node(3).node().membership().updateMetadata(Map.of("caps", "x".repeat(300))).toFuture();
+    assertThat(tooBig).isCompletedExceptionally();
+    assertThat(c.node(0).node().membership().member(NodeId.of("n3")).orElseThrow().metadata())
+        .isEqualTo(Map.of("zone", "us-2"));
     c.stop();
   }
 
