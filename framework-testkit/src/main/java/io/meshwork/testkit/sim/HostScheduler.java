@@ -13,9 +13,11 @@ import reactor.test.scheduler.VirtualTimeScheduler;
  * the shared clock, but the host can be paused (a GC or VM pause) or halted (a crash: nothing of
  * it runs again). Not thread-safe, like the simulation.
  *
- * <p>What falls due during a pause waits, and on resume runs in the order least kind to a failure
- * detector: first the overdue timers (as a process waking from a pause fires them), then the work
- * handed over without delay meanwhile — messages that arrived — as if read from the socket after.
+ * <p>Messages to the host are delivered through it too ({@link SimulatedNetwork} hands them over),
+ * so a paused host neither answers nor runs handlers. What falls due during a pause waits, and on
+ * resume runs in the order least kind to a failure detector: first the overdue timers (as a
+ * process waking from a pause fires them), then what arrived meanwhile, as if read from the
+ * socket after.
  */
 final class HostScheduler implements Scheduler {
 

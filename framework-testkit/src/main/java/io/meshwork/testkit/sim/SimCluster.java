@@ -176,6 +176,7 @@ public final class SimCluster {
 
   private SimNode launch(String name, Address address) {
     HostScheduler host = new HostScheduler(network.clock());
+    network.attach(address, host);
     NodeBuilder b =
         Node.builder()
             .id(name)

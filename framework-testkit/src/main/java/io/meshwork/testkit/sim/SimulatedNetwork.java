@@ -52,6 +52,7 @@ public final class SimulatedNetwork implements Transport {
   private Faults faults = Faults.none();
   private long sent;
   private final Map<Address, Long> slowness = new LinkedHashMap<>();
+  private final Map<Address, HostScheduler> hosts = new LinkedHashMap<>();
   private long hash = 0xcbf29ce484222325L; // FNV-1a offset basis
 
   /** How many events {@link #trace()} keeps; {@link #traceHash()} covers them all. */
@@ -250,6 +251,11 @@ public final class SimulatedNetwork implements Transport {
         });
   }
 
+  /** Deliveries to {@code address} run on its host, so that pausing the host holds them. */
+  void attach(Address address, HostScheduler host) {
+    hosts.put(address, host);
+  }
+
   @Nullable SimBinding lookup(Address address) {
     return bound.get(address);
   }
@@ -284,7 +290,12 @@ public final class SimulatedNetwork implements Transport {
           () -> {
             if (reachable(from, to)) {
               record("deliver " + what + " " + from + ">" + to);
-              delivery.run();
+              HostScheduler host = hosts.get(to);
+              if (host == null) {
+                delivery.run();
+              } else {
+                host.schedule(delivery); // a paused host reads it only when it resumes
+              }
             } else {
               record("cut " + what + " " + from + ">" + to);
             }

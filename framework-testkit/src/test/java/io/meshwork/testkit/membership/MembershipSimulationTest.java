@@ -198,6 +198,12 @@ class MembershipSimulationTest {
         c.runUntil(SimCluster::converged, MINUTES);
         c.advance(timeout.multipliedBy(2));
         assertThat(c.count(MembershipEvent.Type.DEAD)).isZero();
+        // and the observer's probes in flight when it paused were not held against their targets:
+        // the only members suspected are the one that paused first and the observer itself
+        assertThat(c.events())
+            .filteredOn(e -> e.split(" ")[2].equals("SUSPECTED"))
+            .extracting(e -> e.split(" ")[3].substring(0, e.split(" ")[3].indexOf('@')))
+            .containsOnly(suspect.id().value(), observer.id().value());
         c.stop();
       });
     }
