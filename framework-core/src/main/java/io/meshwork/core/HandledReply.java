@@ -24,6 +24,10 @@ final class HandledReply extends Mono<Message> {
   private final String route;
   private final Admission admission;
   private final @Nullable NodeId peer;
+  private volatile int released; // on the publisher: one slot, however often it is subscribed
+
+  private static final AtomicIntegerFieldUpdater<HandledReply> RELEASED =
+      AtomicIntegerFieldUpdater.newUpdater(HandledReply.class, "released");
 
   /** The slot {@code peer}'s call took in {@code admission} is freed when the handler ends. */
   HandledReply(Mono<Message> handled, Router router, String route, Admission admission, @Nullable NodeId peer) {
@@ -44,10 +48,6 @@ final class HandledReply extends Mono<Message> {
     private final HandledReply reply;
     private @Nullable Subscription upstream;
     private boolean done;
-    private volatile int released;
-
-    private static final AtomicIntegerFieldUpdater<Stamping> RELEASED =
-        AtomicIntegerFieldUpdater.newUpdater(Stamping.class, "released");
 
     Stamping(CoreSubscriber<? super Message> actual, HandledReply reply) {
       this.actual = actual;
@@ -127,7 +127,7 @@ final class HandledReply extends Mono<Message> {
 
     /** Frees the admission slot once, before the end is signalled on. */
     private void release() {
-      if (RELEASED.compareAndSet(this, 0, 1)) {
+      if (RELEASED.compareAndSet(reply, 0, 1)) {
         reply.admission.release(reply.peer);
       }
     }

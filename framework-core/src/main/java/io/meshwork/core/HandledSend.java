@@ -23,6 +23,10 @@ final class HandledSend extends Mono<Void> {
   private final String route;
   private final Admission admission;
   private final @Nullable NodeId peer;
+  private volatile int released; // on the publisher: one slot, however often it is subscribed
+
+  private static final AtomicIntegerFieldUpdater<HandledSend> RELEASED =
+      AtomicIntegerFieldUpdater.newUpdater(HandledSend.class, "released");
 
   /** The slot {@code peer}'s call took in {@code admission} is freed when the handler ends. */
   HandledSend(Mono<Void> handled, Router router, String route, Admission admission, @Nullable NodeId peer) {
@@ -43,10 +47,6 @@ final class HandledSend extends Mono<Void> {
     private final HandledSend send;
     private @Nullable Subscription upstream;
     private boolean done;
-    private volatile int released;
-
-    private static final AtomicIntegerFieldUpdater<Logging> RELEASED =
-        AtomicIntegerFieldUpdater.newUpdater(Logging.class, "released");
 
     Logging(CoreSubscriber<? super Void> actual, HandledSend send) {
       this.actual = actual;
@@ -111,7 +111,7 @@ final class HandledSend extends Mono<Void> {
 
     /** Frees the admission slot once, before the end is signalled on. */
     private void release() {
-      if (RELEASED.compareAndSet(this, 0, 1)) {
+      if (RELEASED.compareAndSet(send, 0, 1)) {
         send.admission.release(send.peer);
       }
     }

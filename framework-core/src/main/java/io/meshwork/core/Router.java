@@ -145,6 +145,18 @@ final class Router implements Responder {
     }
   }
 
+  /** Frees a stream's or channel's admission slot once, however often it is subscribed. */
+  private java.util.function.Consumer<reactor.core.publisher.SignalType> releaseOnce(
+      @Nullable NodeId peer) {
+    java.util.concurrent.atomic.AtomicBoolean released =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    return signal -> {
+      if (released.compareAndSet(false, true)) {
+        admission.release(peer);
+      }
+    };
+  }
+
   /** A fire-and-forget handler failed: no one waits for the outcome, so it is logged. */
   void sendFailed(String route, Throwable t) {
     log.warn("Node {}: fire-and-forget handler of route '{}' failed", self, route, t);
@@ -199,7 +211,7 @@ final class Router implements Responder {
     } catch (Throwable t) {
       served = Flux.error(failed(route, t));
     }
-    return served.doFinally(s -> admission.release(peer));
+    return served.doFinally(releaseOnce(peer));
   }
 
   @Override
@@ -243,7 +255,7 @@ final class Router implements Responder {
           } catch (Throwable t) {
             served = Flux.error(failed(route, t));
           }
-          served = served.doFinally(s -> admission.release(peer));
+          served = served.doFinally(releaseOnce(peer));
           return metered == null
               ? served
               : metered.flux(served, route, Interaction.REQUEST_CHANNEL, true);
