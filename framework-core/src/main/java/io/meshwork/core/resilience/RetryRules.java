@@ -3,6 +3,7 @@ package io.meshwork.core.resilience;
 import io.meshwork.error.CallTimeoutException;
 import io.meshwork.error.ConnectionClosedException;
 import io.meshwork.error.Retryable;
+import io.meshwork.error.CircuitOpenException;
 import io.meshwork.error.UnreachableException;
 
 /**
@@ -59,12 +60,13 @@ public final class RetryRules {
 
   /**
    * For fire-and-forget (at-most-once) and channels (whose outbound publisher is subscribed
-   * once): only when no connection was made, so nothing was sent or subscribed.
+   * once): only when no connection was made, or a member's open circuit breaker refused the
+   * attempt, so nothing was sent or subscribed.
    *
    * @param error the failure
    * @return whether to try again
    */
   public static boolean nothingWasSent(Throwable error) {
-    return error instanceof UnreachableException;
+    return error instanceof UnreachableException || error instanceof CircuitOpenException;
   }
 }
