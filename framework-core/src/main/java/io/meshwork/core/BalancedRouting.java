@@ -57,7 +57,7 @@ final class BalancedRouting implements Routing {
     }
     List<Member> closed = new ArrayList<>(providers.size());
     for (Member m : providers) {
-      if (breakers.available(m.id())) {
+      if (breakers.available(m.id(), balancer.outstanding(m.id()))) {
         closed.add(m);
       }
     }

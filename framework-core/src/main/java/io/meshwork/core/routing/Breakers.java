@@ -138,21 +138,31 @@ public final class Breakers {
   }
 
   /**
-   * Whether the load balancer may send to a member: its breaker is not open, or its open period
-   * is over (the next call will probe it).
+   * Whether the load balancer may send to a member: its breaker is closed; or open with its open
+   * period over (the next call will probe it); or half-open with probe permits left, judged by
+   * the calls in flight to it.
    *
    * @param member the member
+   * @param inFlight calls in flight to it now
    * @return whether to consider it
    */
-  public boolean available(NodeId member) {
+  public boolean available(NodeId member, int inFlight) {
     CircuitBreaker cb = breakers.get(member);
-    if (cb == null || cb.getState() != CircuitBreaker.State.OPEN) {
+    if (cb == null) {
       return true;
     }
-    Long since = openedAt.get(member);
-    return since == null
-        || env.nanoTime() - since // strictly after, as Resilience4j's own check is
-            > TimeUnit.MILLISECONDS.toNanos(config.getWaitIntervalFunctionInOpenState().apply(1));
+    switch (cb.getState()) {
+      case OPEN:
+        Long since = openedAt.get(member);
+        return since == null
+            || env.nanoTime() - since // strictly after, as Resilience4j's own check is
+                > TimeUnit.MILLISECONDS.toNanos(
+                    config.getWaitIntervalFunctionInOpenState().apply(1));
+      case HALF_OPEN:
+        return inFlight < config.getPermittedNumberOfCallsInHalfOpenState();
+      default:
+        return true;
+    }
   }
 
   /**

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
@@ -44,17 +45,23 @@ class BreakersTest {
           .onErrorResume(e -> Mono.empty()).subscribe();
     }
     assertThat(breakers.state(M)).isEqualTo(CircuitBreaker.State.OPEN);
-    assertThat(breakers.available(M)).isFalse();
+    assertThat(breakers.available(M, 0)).isFalse();
     StepVerifier.create(breakers.guard(M, Mono.just(1), null))
         .expectError(CircuitOpenException.class)
         .verify(Duration.ofSeconds(1));
     clock.advanceTimeBy(Duration.ofSeconds(5));
-    assertThat(breakers.available(M)).isFalse();
+    assertThat(breakers.available(M, 0)).isFalse();
     clock.advanceTimeBy(Duration.ofMillis(1));
-    assertThat(breakers.available(M)).isTrue(); // the open period is over: the next call probes
-    for (int i = 0; i < 3; i++) {
+    assertThat(breakers.available(M, 0)).isTrue(); // the open period is over: the next call probes
+    Sinks.One<Integer> firstProbe = Sinks.one();
+    breakers.guard(M, firstProbe.asMono(), null).subscribe(); // the first probe: now half-open
+    assertThat(breakers.state(M)).isEqualTo(CircuitBreaker.State.HALF_OPEN);
+    assertThat(breakers.available(M, 2)).isTrue();
+    assertThat(breakers.available(M, 3)).isFalse(); // its three probe permits are in flight
+    for (int i = 0; i < 2; i++) {
       StepVerifier.create(breakers.guard(M, Mono.just(1), null)).expectNext(1).verifyComplete();
     }
+    firstProbe.tryEmitValue(1); // the third probe succeeds too
     assertThat(transitions).containsExactly("CLOSED->OPEN", "OPEN->HALF_OPEN", "HALF_OPEN->CLOSED");
   }
 
