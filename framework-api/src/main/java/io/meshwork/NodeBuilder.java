@@ -64,6 +64,7 @@ public final class NodeBuilder {
   private LoadBalancing loadBalancing = LoadBalancing.ROUND_ROBIN;
   private int maxConcurrentHandlers = DEFAULT_MAX_CONCURRENT_HANDLERS;
   private int maxInFlightPerPeer = DEFAULT_MAX_IN_FLIGHT_PER_PEER;
+  private CircuitBreakerOptions circuitBreakers = CircuitBreakerOptions.defaults();
   private @Nullable Transport transport;
   private final List<Route> routes = new ArrayList<>();
   private Environment environment = Environment.system();
@@ -255,6 +256,18 @@ public final class NodeBuilder {
   }
 
   /**
+   * The per-member circuit breakers of load-balanced calls. Default: {@link
+   * CircuitBreakerOptions#defaults()}.
+   *
+   * @param options the breaker settings
+   * @return this builder
+   */
+  public NodeBuilder circuitBreakers(CircuitBreakerOptions options) {
+    this.circuitBreakers = Objects.requireNonNull(options, "options");
+    return this;
+  }
+
+  /**
    * How {@link Target#anyServing(String)} picks among the members serving a route, unless a call
    * says otherwise. Default: {@link LoadBalancing#ROUND_ROBIN}.
    *
@@ -358,7 +371,8 @@ public final class NodeBuilder {
             metadata,
             loadBalancing,
             maxConcurrentHandlers,
-            maxInFlightPerPeer));
+            maxInFlightPerPeer,
+            circuitBreakers));
   }
 
   /**

@@ -5,6 +5,7 @@ import io.meshwork.CallOptions;
 import io.meshwork.Environment;
 import io.meshwork.NodeId;
 import io.meshwork.transport.Transport;
+import io.meshwork.CircuitBreakerOptions;
 import io.meshwork.LoadBalancing;
 import io.meshwork.membership.MembershipOptions;
 import java.util.List;
@@ -27,6 +28,7 @@ import java.util.Map;
  * @param loadBalancing how {@code Target.anyServing} picks a member by default
  * @param maxConcurrentHandlers how many handlers may run at once on the node
  * @param maxInFlightPerPeer how many of them may serve one peer
+ * @param circuitBreakers the per-member circuit breakers of load-balanced calls
  */
 public record NodeOptions(
     NodeId id,
@@ -42,7 +44,8 @@ public record NodeOptions(
     Map<String, String> metadata,
     LoadBalancing loadBalancing,
     int maxConcurrentHandlers,
-    int maxInFlightPerPeer) {
+    int maxInFlightPerPeer,
+    CircuitBreakerOptions circuitBreakers) {
 
   /** Copies the lists and the metadata. */
   public NodeOptions {

@@ -99,7 +99,7 @@ final class ClusterNode implements Node {
             : new Metered(recorder, options.environment(), active);
     this.breakers =
         new Breakers(
-            Breakers.defaults(),
+            Breakers.settings(options.circuitBreakers()),
             options.environment(),
             (member, from, to) -> recorder.breaker(member.value(), from.name(), to.name()));
     this.policy = new CallPolicy(id, options.environment(), recorder::retry);

@@ -2,6 +2,7 @@ package io.meshwork.core.routing;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.meshwork.CircuitBreakerOptions;
 import io.meshwork.Environment;
 import io.meshwork.NodeId;
 import io.meshwork.error.CallTimeoutException;
@@ -74,20 +75,30 @@ public final class Breakers {
   private final Map<NodeId, Long> openedAt = new ConcurrentHashMap<>();
 
   /**
-   * The defaults: count-based window of 20 calls, at least 10 before judging, open at 50 %
-   * transport failures, stay open 5 s, then 3 probe calls.
+   * Resilience4j settings from a node's options: a count-based window, and no slow-call rule
+   * (a long call is not a failure; only transport failures and timeouts count).
+   *
+   * @param options the node's breaker options
+   * @return a builder with them, to adjust
+   */
+  public static CircuitBreakerConfig.Builder settings(CircuitBreakerOptions options) {
+    return CircuitBreakerConfig.custom()
+        .slidingWindow(
+            options.window(), options.minimumCalls(), CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+        .failureRateThreshold(options.failureRatePercent())
+        .waitDurationInOpenState(options.openDuration())
+        .permittedNumberOfCallsInHalfOpenState(options.halfOpenCalls())
+        .slowCallRateThreshold(100)
+        .slowCallDurationThreshold(Duration.ofDays(365));
+  }
+
+  /**
+   * The defaults ({@link CircuitBreakerOptions#defaults()}).
    *
    * @return a builder with them, to adjust
    */
   public static CircuitBreakerConfig.Builder defaults() {
-    return CircuitBreakerConfig.custom()
-        .slidingWindow(20, 10, CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-        .failureRateThreshold(50)
-        .waitDurationInOpenState(Duration.ofSeconds(5))
-        .permittedNumberOfCallsInHalfOpenState(3)
-        // a long call is not a failure: only transport failures and timeouts count
-        .slowCallRateThreshold(100)
-        .slowCallDurationThreshold(Duration.ofDays(365));
+    return settings(CircuitBreakerOptions.defaults());
   }
 
   /**

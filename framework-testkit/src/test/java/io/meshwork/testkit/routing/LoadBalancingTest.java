@@ -3,6 +3,7 @@ package io.meshwork.testkit.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meshwork.CallOptions;
+import io.meshwork.CircuitBreakerOptions;
 import io.meshwork.Handlers;
 import io.meshwork.LoadBalancing;
 import io.meshwork.Message;
@@ -125,7 +126,8 @@ class LoadBalancingTest {
         SimCluster.seeded(9, MembershipOptions.defaults())
             .configure(b -> {
               int i = launched.getAndIncrement();
-              b.metrics(MicrometerMetrics.of(registry));
+              b.metrics(MicrometerMetrics.of(registry))
+                  .circuitBreakers(CircuitBreakerOptions.defaults().openDuration(Duration.ofSeconds(2)));
               if (i == 3) {
                 b.route("solo", Handlers.requestResponse(m -> Mono.just(m.reply("solo"))));
               }
@@ -155,9 +157,9 @@ class LoadBalancingTest {
     Map<String, Long> whileOpen = shares(c, LoadBalancing.ROUND_ROBIN);
     assertThat(whileOpen).containsOnlyKeys("n1", "n2");
 
-    // healed, and the open period over: probes close the breaker and n3 is back in the rotation
+    // healed, and the (configured, 2 s) open period over: probes close the breaker, n3 is back
     c.network().heal();
-    c.advance(Duration.ofSeconds(5));
+    c.advance(Duration.ofMillis(2100));
     Map<String, Long> after = shares(c, LoadBalancing.ROUND_ROBIN);
     System.out.printf("breaker: shares while n3's breaker was open %s, after it closed %s%n", whileOpen, after);
     assertThat(after).containsKeys("n1", "n2", "n3");
