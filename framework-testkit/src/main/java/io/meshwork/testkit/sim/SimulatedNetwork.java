@@ -52,6 +52,7 @@ public final class SimulatedNetwork implements Transport {
   private Faults faults = Faults.none();
   private long sent;
   private final Map<Address, Long> slowness = new LinkedHashMap<>();
+  private final Map<String, Faults> linkFaults = new LinkedHashMap<>();
   private final Map<Address, HostScheduler> hosts = new LinkedHashMap<>();
   private long hash = 0xcbf29ce484222325L; // FNV-1a offset basis
 
@@ -170,6 +171,25 @@ public final class SimulatedNetwork implements Transport {
   }
 
   /**
+   * Sets what the network does to messages on one link, one direction, overriding {@link
+   * #faults(Faults)} there ({@code null} returns the link to the network's faults).
+   *
+   * @param from the sender
+   * @param to the receiver
+   * @param link the link's faults, or {@code null}
+   * @return this network
+   */
+  public SimulatedNetwork faults(Address from, Address to, @Nullable Faults link) {
+    if (link == null) {
+      linkFaults.remove(from + ">" + to);
+    } else {
+      linkFaults.put(from + ">" + to, link);
+    }
+    record("faults " + from + ">" + to + " " + link);
+    return this;
+  }
+
+  /**
    * Makes a node slow: every message to or from it takes {@code extra} longer (on top of the
    * drawn delay). {@link Duration#ZERO} makes it normal again.
    *
@@ -278,6 +298,7 @@ public final class SimulatedNetwork implements Transport {
       record("cut " + what + " " + from + ">" + to);
       return;
     }
+    Faults faults = linkFaults.getOrDefault(from + ">" + to, this.faults);
     if (random.nextDouble() < faults.loss()) {
       record("lost " + what + " " + from + ">" + to);
       return;
@@ -285,7 +306,7 @@ public final class SimulatedNetwork implements Transport {
     int copies = duplicable && random.nextDouble() < faults.duplication() ? 2 : 1;
     for (int i = 0; i < copies; i++) {
       long delay =
-          drawDelayNanos() + slowness.getOrDefault(to, 0L) + slowness.getOrDefault(from, 0L);
+          drawDelayNanos(faults) + slowness.getOrDefault(to, 0L) + slowness.getOrDefault(from, 0L);
       clock.schedule(
           () -> {
             if (reachable(from, to)) {
@@ -306,7 +327,7 @@ public final class SimulatedNetwork implements Transport {
   }
 
   /** A delay drawn to the microsecond, so deliveries due close together land in seeded order. */
-  private long drawDelayNanos() {
+  private long drawDelayNanos(Faults faults) {
     long min = faults.minDelay().toNanos() / 1000;
     long max = faults.maxDelay().toNanos() / 1000;
     long micros = max > min ? random.nextLong(min, max + 1) : min;

@@ -46,7 +46,9 @@ class SimulatedNetworkTest {
     return CallOptions.defaults().timeout(timeout).retry(RetryPolicy.none());
   }
 
+  /** The failure of a call that must already be over: a test never waits on virtual time. */
   private static Throwable failure(CompletableFuture<?> f) {
+    assertThat(f).as("the call is over").isDone();
     try {
       f.get();
       throw new AssertionError("expected a failure");
@@ -74,6 +76,39 @@ class SimulatedNetworkTest {
         a.stream(Target.address(b.address()), Message.of("ticks")).collectList().toFuture();
     net.advance(Duration.ofMillis(5));
     assertThat(ticks).isCompletedWithValueMatching(l -> l.size() == 3);
+  }
+
+  @Test
+  @DisplayName("faults can be set per link and direction: a slow one-way link, the way back fast")
+  void perLinkFaults() {
+    SimulatedNetwork net =
+        SimulatedNetwork.seeded(2).faults(Faults.none().delay(Duration.ofMillis(1), Duration.ofMillis(1)));
+    Node a = node(net, "a", noRetry(Duration.ofSeconds(1)));
+    Node b = node(net, "b", noRetry(Duration.ofSeconds(1)));
+    Node c = node(net, "c", noRetry(Duration.ofSeconds(1)));
+    net.faults(a.address(), b.address(), Faults.none().delay(Duration.ofMillis(50), Duration.ofMillis(50)));
+    CompletableFuture<Message> toB =
+        a.request(Target.address(b.address()), Message.of("echo", "b")).toFuture();
+    CompletableFuture<Message> toC =
+        a.request(Target.address(c.address()), Message.of("echo", "c")).toFuture();
+    net.advance(Duration.ofMillis(2));
+    assertThat(toC).isCompleted(); // 1 ms there, 1 ms back
+    assertThat(toB).isNotDone();
+    net.advance(Duration.ofMillis(49)); // 50 ms there, 1 ms back: b>a is not slowed
+    assertThat(toB).isCompleted();
+    net.faults(a.address(), b.address(), Faults.lossy(1.0)); // a to b now loses everything
+    CompletableFuture<Message> lost =
+        a.request(Target.address(b.address()), Message.of("echo", "x")).toFuture();
+    // Sent at 51 ms: the deadline (1.051 s) falls between two 10 ms sweeps of the node's timer.
+    net.advance(Duration.ofMillis(999)); // 1.050 s: the last sweep before the deadline
+    assertThat(lost).isNotDone();
+    net.advance(Duration.ofMillis(10));
+    assertThat(failure(lost)).isInstanceOf(CallTimeoutException.class);
+    net.faults(a.address(), b.address(), null);
+    CompletableFuture<Message> back =
+        a.request(Target.address(b.address()), Message.of("echo", "y")).toFuture();
+    net.advance(Duration.ofMillis(2));
+    assertThat(back).isCompleted();
   }
 
   @Test
