@@ -139,7 +139,7 @@ public final class WireErrors {
       case INVALID:
         return new InvalidRequestException(message);
       case REJECTED:
-        return new RejectedException(message);
+        return RejectedException.withoutStackTrace(message); // refusals come in floods
       default:
         return new RemoteException(
             code,

@@ -149,4 +149,13 @@ class MeshworkErrorsTest {
             new UnreachableException("gone", null));
     assertThat(errors).allSatisfy(e -> assertThat(e).isInstanceOf(RuntimeException.class));
   }
+
+  @Test
+  @DisplayName("a refusal made in bulk has no stack trace, and is still a retryable RejectedException")
+  void stacklessRefusal() {
+    RejectedException bulk = RejectedException.withoutStackTrace("node n1 is overloaded");
+    assertThat(bulk).hasMessage("node n1 is overloaded").isInstanceOf(Retryable.class);
+    assertThat(bulk.getStackTrace()).isEmpty();
+    assertThat(new RejectedException("busy").getStackTrace()).isNotEmpty();
+  }
 }

@@ -34,22 +34,48 @@ final class Admission {
    * @return {@code null} if admitted (then {@link #release} once it ends), else the refusal
    */
   @Nullable RejectedException tryAcquire(@Nullable NodeId peer, String route) {
+    int verdict = tryAcquire(peer);
+    return verdict == ADMITTED ? null : refusal(verdict, peer, route);
+  }
+
+  /** {@link #tryAcquire(NodeId)}: a slot was taken. */
+  static final int ADMITTED = 0;
+  /** {@link #tryAcquire(NodeId)}: the peer's cap is reached. */
+  static final int PEER_FULL = 1;
+  /** {@link #tryAcquire(NodeId)}: the node's cap is reached. */
+  static final int NODE_FULL = 2;
+
+  /**
+   * Takes a slot for one handler run, without describing a refusal: for the paths that drop a
+   * refused call rather than answer it (fire-and-forget), so a flood costs two atomic counters
+   * per message and no allocation.
+   *
+   * @return {@link #ADMITTED} (then {@link #release} once it ends), {@link #PEER_FULL} or {@link
+   *     #NODE_FULL}
+   */
+  int tryAcquire(@Nullable NodeId peer) {
     AtomicInteger mine = counter(peer);
     if (mine.incrementAndGet() > maxPerPeer) {
       mine.decrementAndGet();
-      return new RejectedException(
-          "Node " + self + " is overloaded: " + maxPerPeer + " calls from "
-              + (peer == null ? "an anonymous client" : peer) + " already running; refused route '"
-              + route + "'");
+      return PEER_FULL;
     }
     if (running.incrementAndGet() > maxHandlers) {
       running.decrementAndGet();
       mine.decrementAndGet();
-      return new RejectedException(
-          "Node " + self + " is overloaded: " + maxHandlers
-              + " handlers already running; refused route '" + route + "'");
+      return NODE_FULL;
     }
-    return null;
+    return ADMITTED;
+  }
+
+  /** Says why a call was refused; stackless, since refusals come in floods. */
+  RejectedException refusal(int verdict, @Nullable NodeId peer, String route) {
+    return RejectedException.withoutStackTrace(
+        verdict == PEER_FULL
+            ? "Node " + self + " is overloaded: " + maxPerPeer + " calls from "
+                + (peer == null ? "an anonymous client" : peer)
+                + " already running; refused route '" + route + "'"
+            : "Node " + self + " is overloaded: " + maxHandlers
+                + " handlers already running; refused route '" + route + "'");
   }
 
   void release(@Nullable NodeId peer) {

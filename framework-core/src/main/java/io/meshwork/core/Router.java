@@ -11,6 +11,7 @@ import io.meshwork.RequestStreamHandler;
 import io.meshwork.clock.LamportClock;
 import io.meshwork.core.membership.Swim;
 import io.meshwork.core.metrics.Metered;
+import io.meshwork.spi.CallOutcome;
 import io.meshwork.spi.NodeMetrics;
 import org.jspecify.annotations.Nullable;
 import io.meshwork.error.HandlerException;
@@ -34,6 +35,9 @@ import reactor.core.publisher.Mono;
 final class Router implements Responder {
 
   private static final Logger log = LoggerFactory.getLogger(Router.class);
+
+  /** What {@code dispatchFireAndForget} returns for a message admission refused (never run). */
+  private static final Mono<Void> REFUSED_SEND = Mono.<Void>empty().hide();
 
   private final NodeId self;
   private final RouteTable routes;
@@ -77,11 +81,15 @@ final class Router implements Responder {
       return Mono.empty();
     }
     Mono<Void> r = dispatchFireAndForget(message);
+    if (r == REFUSED_SEND) {
+      // Counted here, with no exception and no timing: under a flood this is most messages.
+      recorder.call(
+          routeTag(message.route()), Interaction.FIRE_AND_FORGET, true, CallOutcome.REJECTED, 0L);
+      return Mono.empty();
+    }
     return metered == null
-        ? r.onErrorResume(RejectedException.class, e -> Mono.empty())
-        : metered
-            .mono(r, routeTag(message.route()), Interaction.FIRE_AND_FORGET, true)
-            .onErrorResume(RejectedException.class, e -> Mono.empty()); // counted, then dropped
+        ? r
+        : metered.mono(r, routeTag(message.route()), Interaction.FIRE_AND_FORGET, true);
   }
 
   @Override
@@ -130,10 +138,15 @@ final class Router implements Responder {
       return Mono.empty();
     }
     NodeId peer = message.sender();
-    RejectedException refused = admission.tryAcquire(peer, message.route());
-    if (refused != null) {
-      log.debug("Node {} dropped a fire-and-forget message: {}", self, refused.getMessage());
-      return Mono.error(refused);
+    int verdict = admission.tryAcquire(peer);
+    if (verdict != Admission.ADMITTED) {
+      if (log.isDebugEnabled()) {
+        log.debug(
+            "Node {} dropped a fire-and-forget message: {}",
+            self,
+            admission.refusal(verdict, peer, message.route()).getMessage());
+      }
+      return REFUSED_SEND;
     }
     try {
       return new HandledSend(

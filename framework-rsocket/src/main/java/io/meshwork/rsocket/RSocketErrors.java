@@ -24,7 +24,7 @@ final class RSocketErrors {
     String message = WireErrors.message(error);
     switch (code) {
       case WireErrors.REJECTED:
-        return new RejectedException(message);
+        return new StacklessRejection(message);
       case WireErrors.INVALID:
         return new InvalidException(message);
       case WireErrors.APPLICATION_ERROR:
