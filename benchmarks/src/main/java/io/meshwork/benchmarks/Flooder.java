@@ -91,29 +91,21 @@ public final class Flooder {
     Message slow = Message.of(OverloadServer.SLOW, "flood");
     Flux<Void> fnf =
         Flux.range(0, SENDS)
-            .flatMap(
-                i ->
-                    node.send(server, sink)
-                        .doOnSuccess(v -> sends.incrementAndGet())
-                        .onErrorResume(
-                            e -> {
-                              failed.incrementAndGet();
-                              return Mono.empty();
-                            }),
-                IN_FLIGHT);
+            .flatMap(i -> counted(node.send(server, sink).doOnSuccess(v -> sends.incrementAndGet())), IN_FLIGHT);
     Flux<Void> requests =
         Flux.range(0, REQUESTS)
             .flatMap(
-                i ->
-                    node.request(server, slow)
-                        .doOnNext(r -> served.incrementAndGet())
-                        .onErrorResume(
-                            e -> {
-                              (e instanceof RejectedException ? rejected : failed).incrementAndGet();
-                              return Mono.empty();
-                            })
-                        .then(),
+                i -> counted(node.request(server, slow).doOnNext(r -> served.incrementAndGet()).then()),
                 IN_FLIGHT);
     return Flux.merge(fnf, requests).then().doOnSuccess(v -> waves.incrementAndGet());
+  }
+
+  /** The call with its failure counted (a refusal apart) and swallowed, so the wave goes on. */
+  private Mono<Void> counted(Mono<Void> call) {
+    return call.onErrorResume(
+        e -> {
+          (e instanceof RejectedException ? rejected : failed).incrementAndGet();
+          return Mono.empty();
+        });
   }
 }
