@@ -34,7 +34,18 @@ final class Admission {
    * @return {@code null} if admitted (then {@link #release} once it ends), else the refusal
    */
   @Nullable RejectedException tryAcquire(@Nullable NodeId peer, String route) {
-    AtomicInteger mine = counter(peer);
+    return tryAcquire(slotsOf(peer), peer, route);
+  }
+
+  /**
+   * {@link #tryAcquire(NodeId, String)} with the peer's counter already looked up: a call's one
+   * lookup serves both its acquire and its {@link #release(AtomicInteger)}.
+   *
+   * @param mine {@link #slotsOf} the peer
+   * @return {@code null} if admitted (then {@link #release(AtomicInteger)} once it ends), else the
+   *     refusal
+   */
+  @Nullable RejectedException tryAcquire(AtomicInteger mine, @Nullable NodeId peer, String route) {
     if (mine.incrementAndGet() > maxPerPeer) {
       mine.decrementAndGet();
       return new RejectedException(
@@ -53,11 +64,17 @@ final class Admission {
   }
 
   void release(@Nullable NodeId peer) {
-    running.decrementAndGet();
-    counter(peer).decrementAndGet();
+    release(slotsOf(peer));
   }
 
-  private AtomicInteger counter(@Nullable NodeId peer) {
+  /** Frees a slot taken with {@link #tryAcquire(AtomicInteger, NodeId, String)}. */
+  void release(AtomicInteger mine) {
+    running.decrementAndGet();
+    mine.decrementAndGet();
+  }
+
+  /** The counter of the handlers running for {@code peer} (or for anonymous clients). */
+  AtomicInteger slotsOf(@Nullable NodeId peer) {
     if (peer == null) {
       return anonymous;
     }

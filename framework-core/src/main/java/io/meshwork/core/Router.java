@@ -19,6 +19,7 @@ import io.meshwork.error.PayloadTooLargeException;
 import io.meshwork.error.RejectedException;
 import io.meshwork.transport.Connection;
 import io.meshwork.transport.Responder;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -130,16 +131,17 @@ final class Router implements Responder {
       return Mono.empty();
     }
     NodeId peer = message.sender();
-    RejectedException refused = admission.tryAcquire(peer, message.route());
+    AtomicInteger slots = admission.slotsOf(peer);
+    RejectedException refused = admission.tryAcquire(slots, peer, message.route());
     if (refused != null) {
       log.debug("Node {} dropped a fire-and-forget message: {}", self, refused.getMessage());
       return Mono.error(refused);
     }
     try {
       return new HandledSend(
-          ((FireAndForgetHandler) h).handle(message), this, message.route(), admission, peer);
+          ((FireAndForgetHandler) h).handle(message), this, message.route(), admission, slots);
     } catch (Throwable t) { // thrown, or null returned
-      admission.release(peer);
+      admission.release(slots);
       sendFailed(message.route(), t);
       return Mono.empty();
     }
@@ -173,15 +175,16 @@ final class Router implements Responder {
     }
     String route = message.route();
     NodeId peer = message.sender();
-    RejectedException refused = admission.tryAcquire(peer, route);
+    AtomicInteger slots = admission.slotsOf(peer);
+    RejectedException refused = admission.tryAcquire(slots, peer, route);
     if (refused != null) {
       return Mono.error(refused);
     }
     try {
       return new HandledReply(
-          ((RequestResponseHandler) h).handle(message), this, route, admission, peer);
+          ((RequestResponseHandler) h).handle(message), this, route, admission, slots);
     } catch (Throwable t) { // thrown, or null returned
-      admission.release(peer);
+      admission.release(slots);
       return Mono.error(failed(route, t));
     }
   }
