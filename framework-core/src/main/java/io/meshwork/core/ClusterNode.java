@@ -332,13 +332,21 @@ final class ClusterNode implements Node {
     Routing routing = routing(target, message.route(), null);
     // A send completes once written: a per-attempt timeout would bound nothing useful.
     return metered(
-        new OutboundCall.Send(this, policy, call, target, message, routing),
+        policy.mono(
+            routing == null
+                ? () -> sendAttempt(target, message)
+                : () -> routed(routing, member -> sendAttempt(Target.member(member), message)),
+            UnaryOperator.identity(),
+            null,
+            call.retry(),
+            RetryRules::nothingWasSent,
+            () -> "fire-and-forget to route '" + message.route() + "' at " + target),
         message.route(),
         Interaction.FIRE_AND_FORGET);
   }
 
   /** One attempt at the member a routing picks, tracked by it. */
-  static <T> Mono<T> routed(Routing routing, Function<NodeId, Mono<T>> attempt) {
+  private static <T> Mono<T> routed(Routing routing, Function<NodeId, Mono<T>> attempt) {
     NodeId member;
     try {
       member = routing.pick();
@@ -349,7 +357,7 @@ final class ClusterNode implements Node {
   }
 
   /** One attempt of a send; on a live connection without a lambda or an operator of its own. */
-  Mono<Void> sendAttempt(Target target, Message message) {
+  private Mono<Void> sendAttempt(Target target, Message message) {
     if (isSelf(target)) {
       return sendToSelf(outgoing(message));
     }
@@ -372,13 +380,21 @@ final class ClusterNode implements Node {
   public Mono<Message> request(Target target, Message message, CallOptions call) {
     Routing routing = routing(target, message.route(), call.timeout());
     return metered(
-        new OutboundCall.Request(this, policy, incoming, call, target, message, routing),
+        policy.mono(
+            routing == null
+                ? () -> requestAttempt(target, message)
+                : () -> routed(routing, member -> requestAttempt(Target.member(member), message)),
+            incoming,
+            call.timeout(),
+            call.retry(),
+            call.idempotent() ? RetryRules::mayRetryIdempotent : RetryRules::mayRetryOnce,
+            () -> "request to route '" + message.route() + "' at " + target),
         message.route(),
         Interaction.REQUEST_RESPONSE);
   }
 
   /** One attempt of a request; on a live connection without a lambda or an operator of its own. */
-  Mono<Message> requestAttempt(Target target, Message message) {
+  private Mono<Message> requestAttempt(Target target, Message message) {
     if (isSelf(target)) {
       return router.requestResponse(toSelf(message));
     }

@@ -20,7 +20,6 @@ import io.meshwork.error.PayloadTooLargeException;
 import io.meshwork.error.RejectedException;
 import io.meshwork.transport.Connection;
 import io.meshwork.transport.Responder;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -139,8 +138,7 @@ final class Router implements Responder {
       return Mono.empty();
     }
     NodeId peer = message.sender();
-    AtomicInteger slots = admission.slotsOf(peer);
-    int verdict = admission.tryAcquire(slots);
+    int verdict = admission.tryAcquire(peer);
     if (verdict != Admission.ADMITTED) {
       if (log.isDebugEnabled()) {
         log.debug(
@@ -152,9 +150,9 @@ final class Router implements Responder {
     }
     try {
       return new HandledSend(
-          ((FireAndForgetHandler) h).handle(message), this, message.route(), admission, slots);
+          ((FireAndForgetHandler) h).handle(message), this, message.route(), admission, peer);
     } catch (Throwable t) { // thrown, or null returned
-      admission.release(slots);
+      admission.release(peer);
       sendFailed(message.route(), t);
       return Mono.empty();
     }
@@ -188,16 +186,15 @@ final class Router implements Responder {
     }
     String route = message.route();
     NodeId peer = message.sender();
-    AtomicInteger slots = admission.slotsOf(peer);
-    RejectedException refused = admission.tryAcquire(slots, peer, route);
+    RejectedException refused = admission.tryAcquire(peer, route);
     if (refused != null) {
       return Mono.error(refused);
     }
     try {
       return new HandledReply(
-          ((RequestResponseHandler) h).handle(message), this, route, admission, slots);
+          ((RequestResponseHandler) h).handle(message), this, route, admission, peer);
     } catch (Throwable t) { // thrown, or null returned
-      admission.release(slots);
+      admission.release(peer);
       return Mono.error(failed(route, t));
     }
   }

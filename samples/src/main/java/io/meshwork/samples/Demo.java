@@ -87,11 +87,8 @@ public final class Demo {
                 "news",
                 Handlers.fireAndForget(
                     m ->
-                        // beta and gamma handle their news on their own threads, maybe at once:
-                        // a sink takes one emission at a time, so retry while the other emits
-                        newsReceived.emitNext(
-                            id + " got news from " + m.sender() + ": " + m.payloadAsString(),
-                            (signal, result) -> result == Sinks.EmitResult.FAIL_NON_SERIALIZED)))
+                        newsReceived.tryEmitNext(
+                            id + " got news from " + m.sender() + ": " + m.payloadAsString())))
             .route(
                 "divide",
                 Handlers.requestResponse(
