@@ -20,7 +20,6 @@ import io.rsocket.transport.netty.server.CloseableChannel;
 import io.rsocket.transport.netty.server.TcpServerTransport;
 import io.rsocket.util.ByteBufPayload;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -94,7 +93,7 @@ public final class BenchServer implements AutoCloseable {
     }
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "bench-server-shutdown"));
-    Thread stdin = new Thread(() -> drain(System.in, stop), "bench-server-stdin");
+    Thread stdin = new Thread(() -> ChildProcess.drain(System.in, stop), "bench-server-stdin");
     stdin.setDaemon(true);
     stdin.start();
     System.out.println(
@@ -121,20 +120,6 @@ public final class BenchServer implements AutoCloseable {
             + server.rawSunk.sum());
     server.close();
     System.exit(0);
-  }
-
-  /** Reads stdin to its end (the reads block; each returns at least one byte or ends it). */
-  private static void drain(InputStream in, CountDownLatch stop) {
-    byte[] buffer = new byte[256];
-    try {
-      int n;
-      do {
-        n = in.read(buffer);
-      } while (n >= 0);
-    } catch (IOException e) {
-      // stdin is gone: stop as on EOF
-    }
-    stop.countDown();
   }
 
   private void start() throws IOException {

@@ -47,12 +47,12 @@ public final class SimulatedNetwork implements Transport {
   private final SplittableRandom random;
   private final VirtualTimeScheduler clock = VirtualTimeScheduler.create();
   private final Map<Address, SimBinding> bound = new LinkedHashMap<>();
-  private final Set<String> blocked = new LinkedHashSet<>();
+  private final Set<Link> blocked = new LinkedHashSet<>();
   private final List<String> trace = new ArrayList<>();
   private Faults faults = Faults.none();
   private long sent;
   private final Map<Address, Long> slowness = new LinkedHashMap<>();
-  private final Map<String, Faults> linkFaults = new LinkedHashMap<>();
+  private final Map<Link, Faults> linkFaults = new LinkedHashMap<>();
   private final Map<Address, HostScheduler> hosts = new LinkedHashMap<>();
   private long hash = 0xcbf29ce484222325L; // FNV-1a offset basis
 
@@ -166,7 +166,7 @@ public final class SimulatedNetwork implements Transport {
    * @param to the receiver
    */
   public void block(Address from, Address to) {
-    blocked.add(from + ">" + to);
+    blocked.add(new Link(from, to));
     record("block " + from + ">" + to);
   }
 
@@ -181,9 +181,9 @@ public final class SimulatedNetwork implements Transport {
    */
   public SimulatedNetwork faults(Address from, Address to, @Nullable Faults link) {
     if (link == null) {
-      linkFaults.remove(from + ">" + to);
+      linkFaults.remove(new Link(from, to));
     } else {
-      linkFaults.put(from + ">" + to, link);
+      linkFaults.put(new Link(from, to), link);
     }
     record("faults " + from + ">" + to + " " + link);
     return this;
@@ -285,7 +285,7 @@ public final class SimulatedNetwork implements Transport {
   }
 
   boolean reachable(Address from, Address to) {
-    return !blocked.contains(from + ">" + to) && bound.containsKey(to);
+    return (blocked.isEmpty() || !blocked.contains(new Link(from, to))) && bound.containsKey(to);
   }
 
   /**
@@ -298,7 +298,8 @@ public final class SimulatedNetwork implements Transport {
       record("cut " + what + " " + from + ">" + to);
       return;
     }
-    Faults faults = linkFaults.getOrDefault(from + ">" + to, this.faults);
+    Faults faults =
+        linkFaults.isEmpty() ? this.faults : linkFaults.getOrDefault(new Link(from, to), this.faults);
     if (random.nextDouble() < faults.loss()) {
       record("lost " + what + " " + from + ">" + to);
       return;
@@ -346,4 +347,7 @@ public final class SimulatedNetwork implements Transport {
       trace.add(line);
     }
   }
+
+  /** One direction of one link: the key of {@link #block} and of per-link faults. */
+  private record Link(Address from, Address to) {}
 }
