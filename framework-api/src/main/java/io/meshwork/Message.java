@@ -18,10 +18,11 @@ import org.jspecify.annotations.Nullable;
  * Order order = answer.decode(orderCodec);
  * }</pre>
  *
- * <p>Immutable and thread-safe. The payload is held as a read-only {@link ByteBuffer}; {@link
- * #payload()} hands out independent read-only views of it without copying. A message never holds
- * a pooled or reference-counted buffer, so it never needs releasing: transports copy inbound bytes
- * out of their frames once, before they release the frame.
+ * <p>Immutable and thread-safe. The payload is held as an array the message owns (when it was
+ * made from an array or a string, or received by a transport) or else as a read-only {@link
+ * ByteBuffer}; {@link #payload()} hands out independent read-only views of it without copying. A
+ * message never holds a pooled or reference-counted buffer, so it never needs releasing:
+ * transports copy inbound bytes out of their frames once, before they release the frame.
  */
 public final class Message {
 
@@ -34,22 +35,27 @@ public final class Message {
    */
   public static final int MAX_HEADERS_SIZE = 16 * 1024;
 
-  private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
+  private static final byte[] EMPTY = new byte[0];
 
   private final String route;
-  private final ByteBuffer payload;
+  /** The payload when it is this whole array, owned by the message (and its copies); else null. */
+  private final byte @Nullable [] array;
+  /** The payload as a read-only buffer, when it is not held as {@link #array}. */
+  private final @Nullable ByteBuffer buffer;
   private final Map<String, String> headers;
   private final @Nullable NodeId sender;
   private final long lamportTime;
 
   private Message(
       String route,
-      ByteBuffer payload,
+      byte @Nullable [] array,
+      @Nullable ByteBuffer buffer,
       Map<String, String> headers,
       @Nullable NodeId sender,
       long lamportTime) {
     this.route = route;
-    this.payload = payload;
+    this.array = array;
+    this.buffer = buffer;
     this.headers = headers;
     this.sender = sender;
     this.lamportTime = lamportTime;
@@ -62,7 +68,7 @@ public final class Message {
    * @return the message
    */
   public static Message of(String route) {
-    return new Message(checkRoute(route), EMPTY, Map.of(), null, 0L);
+    return new Message(checkRoute(route), EMPTY, null, Map.of(), null, 0L);
   }
 
   /**
@@ -74,11 +80,7 @@ public final class Message {
    */
   public static Message of(String route, String text) {
     return new Message(
-        checkRoute(route),
-        ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)).asReadOnlyBuffer(),
-        Map.of(),
-        null,
-        0L);
+        checkRoute(route), text.getBytes(StandardCharsets.UTF_8), null, Map.of(), null, 0L);
   }
 
   /**
@@ -89,7 +91,7 @@ public final class Message {
    * @return the message
    */
   public static Message of(String route, byte[] bytes) {
-    return new Message(checkRoute(route), readOnly(bytes.clone()), Map.of(), null, 0L);
+    return new Message(checkRoute(route), bytes.clone(), null, Map.of(), null, 0L);
   }
 
   /**
@@ -101,7 +103,7 @@ public final class Message {
    * @return the message
    */
   public static Message of(String route, ByteBuffer bytes) {
-    return new Message(checkRoute(route), readOnlyView(bytes), Map.of(), null, 0L);
+    return new Message(checkRoute(route), null, readOnlyView(bytes), Map.of(), null, 0L);
   }
 
   /**
@@ -134,7 +136,7 @@ public final class Message {
       @Nullable NodeId sender,
       long lamportTime) {
     return new Message(
-        checkRoute(route), readOnlyView(payload), copyHeaders(headers), sender, lamportTime);
+        checkRoute(route), null, readOnlyView(payload), copyHeaders(headers), sender, lamportTime);
   }
 
   /**
@@ -157,7 +159,12 @@ public final class Message {
       @Nullable NodeId sender,
       long lamportTime) {
     return new Message(
-        checkRoute(route), readOnly(payload), copyHeaders(headers), sender, lamportTime);
+        checkRoute(route),
+        Objects.requireNonNull(payload, "payload"),
+        null,
+        copyHeaders(headers),
+        sender,
+        lamportTime);
   }
 
   /**
@@ -176,7 +183,23 @@ public final class Message {
    * @return the payload
    */
   public ByteBuffer payload() {
-    return payload.duplicate();
+    byte[] a = array;
+    return a != null ? ByteBuffer.wrap(a).asReadOnlyBuffer() : buffer().duplicate();
+  }
+
+  /**
+   * For transports: the array that is the whole payload, to write without a copy or a view, if
+   * the message holds its payload that way; else {@code null} (use {@link #payload()}). The
+   * message owns the array and may share it with other messages: never modify it.
+   *
+   * @return the payload array, or {@code null}
+   */
+  public byte @Nullable [] payloadArray() {
+    return array;
+  }
+
+  private ByteBuffer buffer() {
+    return Objects.requireNonNull(buffer); // set whenever array is not
   }
 
   /**
@@ -185,7 +208,8 @@ public final class Message {
    * @return the number of payload bytes
    */
   public int payloadSize() {
-    return payload.remaining();
+    byte[] a = array;
+    return a != null ? a.length : buffer().remaining();
   }
 
   /**
@@ -194,8 +218,13 @@ public final class Message {
    * @return a new array
    */
   public byte[] payloadBytes() {
-    byte[] copy = new byte[payload.remaining()];
-    payload.duplicate().get(copy);
+    byte[] a = array;
+    if (a != null) {
+      return a.clone();
+    }
+    ByteBuffer b = buffer();
+    byte[] copy = new byte[b.remaining()];
+    b.duplicate().get(copy);
     return copy;
   }
 
@@ -206,7 +235,10 @@ public final class Message {
    * @return the text
    */
   public String payloadAsString() {
-    return StandardCharsets.UTF_8.decode(payload.duplicate()).toString();
+    byte[] a = array;
+    return a != null
+        ? new String(a, StandardCharsets.UTF_8)
+        : StandardCharsets.UTF_8.decode(buffer().duplicate()).toString();
   }
 
   /**
@@ -217,7 +249,7 @@ public final class Message {
    * @return the value
    */
   public <T> T decode(Codec<T> codec) {
-    return codec.decode(payload.duplicate());
+    return codec.decode(payload());
   }
 
   /**
@@ -272,7 +304,7 @@ public final class Message {
     }
     Map<String, String> copy = new LinkedHashMap<>(headers);
     copy.put(name, Objects.requireNonNull(value, "value"));
-    return new Message(route, payload, copyHeaders(copy), sender, lamportTime);
+    return new Message(route, array, buffer, copyHeaders(copy), sender, lamportTime);
   }
 
   /**
@@ -284,7 +316,7 @@ public final class Message {
    * @return a new message sharing this one's payload
    */
   public Message stamped(@Nullable NodeId sender, long lamportTime) {
-    return new Message(route, payload, headers, sender, lamportTime);
+    return new Message(route, array, buffer, headers, sender, lamportTime);
   }
 
   /**
@@ -362,10 +394,6 @@ public final class Message {
     return slice.isReadOnly() ? slice : slice.asReadOnlyBuffer();
   }
 
-  private static ByteBuffer readOnly(byte[] bytes) {
-    return ByteBuffer.wrap(bytes).asReadOnlyBuffer();
-  }
-
   private static String checkRoute(String route) {
     Objects.requireNonNull(route, "route");
     if (route.isEmpty()) {
@@ -408,14 +436,14 @@ public final class Message {
     Message other = (Message) o;
     return lamportTime == other.lamportTime
         && route.equals(other.route)
-        && payload.equals(other.payload)
+        && payload().equals(other.payload())
         && headers.equals(other.headers)
         && Objects.equals(sender, other.sender);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(route, payload, headers, sender, lamportTime);
+    return Objects.hash(route, payload(), headers, sender, lamportTime);
   }
 
   @Override
@@ -423,7 +451,7 @@ public final class Message {
     return "Message{route="
         + route
         + ", payload="
-        + payload.remaining()
+        + payloadSize()
         + "B"
         + (headers.isEmpty() ? "" : ", headers=" + headers.keySet()) // names only: values may be secrets
         + (sender == null ? "" : ", sender=" + sender)

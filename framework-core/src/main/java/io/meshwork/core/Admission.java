@@ -34,15 +34,27 @@ final class Admission {
    * @return {@code null} if admitted (then {@link #release} once it ends), else the refusal
    */
   @Nullable RejectedException tryAcquire(@Nullable NodeId peer, String route) {
-    int verdict = tryAcquire(peer);
+    return tryAcquire(slotsOf(peer), peer, route);
+  }
+
+  /**
+   * {@link #tryAcquire(NodeId, String)} with the peer's counter already looked up: a call's one
+   * lookup serves both its acquire and its {@link #release(AtomicInteger)}.
+   *
+   * @param mine {@link #slotsOf} the peer
+   * @return {@code null} if admitted (then {@link #release(AtomicInteger)} once it ends), else the
+   *     refusal
+   */
+  @Nullable RejectedException tryAcquire(AtomicInteger mine, @Nullable NodeId peer, String route) {
+    int verdict = tryAcquire(mine);
     return verdict == ADMITTED ? null : refusal(verdict, peer, route);
   }
 
-  /** {@link #tryAcquire(NodeId)}: a slot was taken. */
+  /** {@link #tryAcquire(AtomicInteger)}: a slot was taken. */
   static final int ADMITTED = 0;
-  /** {@link #tryAcquire(NodeId)}: the peer's cap is reached. */
+  /** {@link #tryAcquire(AtomicInteger)}: the peer's cap is reached. */
   static final int PEER_FULL = 1;
-  /** {@link #tryAcquire(NodeId)}: the node's cap is reached. */
+  /** {@link #tryAcquire(AtomicInteger)}: the node's cap is reached. */
   static final int NODE_FULL = 2;
 
   /**
@@ -50,11 +62,11 @@ final class Admission {
    * refused call rather than answer it (fire-and-forget), so a flood costs two atomic counters
    * per message and no allocation.
    *
-   * @return {@link #ADMITTED} (then {@link #release} once it ends), {@link #PEER_FULL} or {@link
-   *     #NODE_FULL}
+   * @param mine {@link #slotsOf} the peer
+   * @return {@link #ADMITTED} (then {@link #release(AtomicInteger)} once it ends), {@link
+   *     #PEER_FULL} or {@link #NODE_FULL}
    */
-  int tryAcquire(@Nullable NodeId peer) {
-    AtomicInteger mine = counter(peer);
+  int tryAcquire(AtomicInteger mine) {
     if (mine.incrementAndGet() > maxPerPeer) {
       mine.decrementAndGet();
       return PEER_FULL;
@@ -79,11 +91,17 @@ final class Admission {
   }
 
   void release(@Nullable NodeId peer) {
-    running.decrementAndGet();
-    counter(peer).decrementAndGet();
+    release(slotsOf(peer));
   }
 
-  private AtomicInteger counter(@Nullable NodeId peer) {
+  /** Frees a slot taken with {@link #tryAcquire(AtomicInteger, NodeId, String)}. */
+  void release(AtomicInteger mine) {
+    running.decrementAndGet();
+    mine.decrementAndGet();
+  }
+
+  /** The counter of the handlers running for {@code peer} (or for anonymous clients). */
+  AtomicInteger slotsOf(@Nullable NodeId peer) {
     if (peer == null) {
       return anonymous;
     }

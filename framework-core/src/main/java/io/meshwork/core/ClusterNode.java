@@ -332,21 +332,13 @@ final class ClusterNode implements Node {
     Routing routing = routing(target, message.route(), null);
     // A send completes once written: a per-attempt timeout would bound nothing useful.
     return metered(
-        policy.mono(
-            routing == null
-                ? () -> sendAttempt(target, message)
-                : () -> routed(routing, member -> sendAttempt(Target.member(member), message)),
-            UnaryOperator.identity(),
-            null,
-            call.retry(),
-            RetryRules::nothingWasSent,
-            () -> "fire-and-forget to route '" + message.route() + "' at " + target),
+        new OutboundCall.Send(this, policy, call, target, message, routing),
         message.route(),
         Interaction.FIRE_AND_FORGET);
   }
 
   /** One attempt at the member a routing picks, tracked by it. */
-  private static <T> Mono<T> routed(Routing routing, Function<NodeId, Mono<T>> attempt) {
+  static <T> Mono<T> routed(Routing routing, Function<NodeId, Mono<T>> attempt) {
     NodeId member;
     try {
       member = routing.pick();
@@ -357,7 +349,7 @@ final class ClusterNode implements Node {
   }
 
   /** One attempt of a send; on a live connection without a lambda or an operator of its own. */
-  private Mono<Void> sendAttempt(Target target, Message message) {
+  Mono<Void> sendAttempt(Target target, Message message) {
     if (isSelf(target)) {
       return sendToSelf(outgoing(message));
     }
@@ -380,21 +372,13 @@ final class ClusterNode implements Node {
   public Mono<Message> request(Target target, Message message, CallOptions call) {
     Routing routing = routing(target, message.route(), call.timeout());
     return metered(
-        policy.mono(
-            routing == null
-                ? () -> requestAttempt(target, message)
-                : () -> routed(routing, member -> requestAttempt(Target.member(member), message)),
-            incoming,
-            call.timeout(),
-            call.retry(),
-            call.idempotent() ? RetryRules::mayRetryIdempotent : RetryRules::mayRetryOnce,
-            () -> "request to route '" + message.route() + "' at " + target),
+        new OutboundCall.Request(this, policy, incoming, call, target, message, routing),
         message.route(),
         Interaction.REQUEST_RESPONSE);
   }
 
   /** One attempt of a request; on a live connection without a lambda or an operator of its own. */
-  private Mono<Message> requestAttempt(Target target, Message message) {
+  Mono<Message> requestAttempt(Target target, Message message) {
     if (isSelf(target)) {
       return router.requestResponse(toSelf(message));
     }

@@ -1,7 +1,7 @@
 package io.meshwork.core;
 
-import io.meshwork.NodeId;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
@@ -22,19 +22,23 @@ final class HandledSend extends Mono<Void> {
   private final Router router;
   private final String route;
   private final Admission admission;
-  private final @Nullable NodeId peer;
+  private final AtomicInteger slots;
   private volatile int released; // on the publisher: one slot, however often it is subscribed
 
   private static final AtomicIntegerFieldUpdater<HandledSend> RELEASED =
       AtomicIntegerFieldUpdater.newUpdater(HandledSend.class, "released");
 
-  /** The slot {@code peer}'s call took in {@code admission} is freed when the handler ends. */
-  HandledSend(Mono<Void> handled, Router router, String route, Admission admission, @Nullable NodeId peer) {
+  /**
+   * The slot the call took in {@code admission} ({@code slots}: its peer's counter) is freed
+   * when the handler ends.
+   */
+  HandledSend(
+      Mono<Void> handled, Router router, String route, Admission admission, AtomicInteger slots) {
     this.handled = Objects.requireNonNull(handled, "the handler returned null");
     this.router = router;
     this.route = route;
     this.admission = admission;
-    this.peer = peer;
+    this.slots = slots;
   }
 
   @Override
@@ -112,7 +116,7 @@ final class HandledSend extends Mono<Void> {
     /** Frees the admission slot once, before the end is signalled on. */
     private void release() {
       if (RELEASED.compareAndSet(send, 0, 1)) {
-        send.admission.release(send.peer);
+        send.admission.release(send.slots);
       }
     }
   }

@@ -20,6 +20,7 @@ import io.meshwork.error.PayloadTooLargeException;
 import io.meshwork.error.RejectedException;
 import io.meshwork.transport.Connection;
 import io.meshwork.transport.Responder;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -138,7 +139,8 @@ final class Router implements Responder {
       return Mono.empty();
     }
     NodeId peer = message.sender();
-    int verdict = admission.tryAcquire(peer);
+    AtomicInteger slots = admission.slotsOf(peer);
+    int verdict = admission.tryAcquire(slots);
     if (verdict != Admission.ADMITTED) {
       if (log.isDebugEnabled()) {
         log.debug(
@@ -150,9 +152,9 @@ final class Router implements Responder {
     }
     try {
       return new HandledSend(
-          ((FireAndForgetHandler) h).handle(message), this, message.route(), admission, peer);
+          ((FireAndForgetHandler) h).handle(message), this, message.route(), admission, slots);
     } catch (Throwable t) { // thrown, or null returned
-      admission.release(peer);
+      admission.release(slots);
       sendFailed(message.route(), t);
       return Mono.empty();
     }
@@ -186,15 +188,16 @@ final class Router implements Responder {
     }
     String route = message.route();
     NodeId peer = message.sender();
-    RejectedException refused = admission.tryAcquire(peer, route);
+    AtomicInteger slots = admission.slotsOf(peer);
+    RejectedException refused = admission.tryAcquire(slots, peer, route);
     if (refused != null) {
       return Mono.error(refused);
     }
     try {
       return new HandledReply(
-          ((RequestResponseHandler) h).handle(message), this, route, admission, peer);
+          ((RequestResponseHandler) h).handle(message), this, route, admission, slots);
     } catch (Throwable t) { // thrown, or null returned
-      admission.release(peer);
+      admission.release(slots);
       return Mono.error(failed(route, t));
     }
   }

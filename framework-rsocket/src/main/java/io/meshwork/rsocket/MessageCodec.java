@@ -58,9 +58,6 @@ final class MessageCodec {
   /** A headers entry with no headers: its prefix, then the 8-byte Lamport time. */
   private static final byte[] LAMPORT_ONLY_PREFIX_BYTES = lamportOnlyPrefix();
 
-  private static final ByteBuf LAMPORT_ONLY_PREFIX =
-      Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(LAMPORT_ONLY_PREFIX_BYTES));
-
   private static final VarHandle LONG =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
@@ -102,13 +99,13 @@ final class MessageCodec {
         Unpooled.buffer(route.routing.length + HEADERS_ENTRY_PREFIX.length + 3 + content);
     metadata.writeBytes(route.routing);
     writeHeadersEntry(metadata, m, lamportTime, content);
-    return ByteBufPayload.create(Unpooled.wrappedBuffer(m.payload()), metadata);
+    return ByteBufPayload.create(wrapped(m), metadata);
   }
 
   /** A later frame of a channel, or a reply: headers only, if any. Released by rsocket. */
   Payload following(Message m, boolean composite) {
     if (!composite || !hasHeaders(m)) {
-      return ByteBufPayload.create(Unpooled.wrappedBuffer(m.payload()));
+      return ByteBufPayload.create(wrapped(m));
     }
     if (m.headers().isEmpty()) {
       return withData(m, LAMPORT_ONLY_PREFIX_BYTES, m.lamportTime());
@@ -116,7 +113,7 @@ final class MessageCodec {
     int content = headersContentLength(m);
     ByteBuf metadata = Unpooled.buffer(HEADERS_ENTRY_PREFIX.length + 3 + content);
     writeHeadersEntry(metadata, m, m.lamportTime(), content);
-    return ByteBufPayload.create(Unpooled.wrappedBuffer(m.payload()), metadata);
+    return ByteBufPayload.create(wrapped(m), metadata);
   }
 
   /** The data and Lamport-only metadata; if the metadata cannot be made, the data is released. */
@@ -143,9 +140,21 @@ final class MessageCodec {
   private ByteBuf data(Message m) {
     int size = m.payloadSize();
     if (size < DIRECT_FROM) {
-      return Unpooled.wrappedBuffer(m.payload());
+      byte[] array = m.payloadArray();
+      // A payload held as a buffer (a handler's m.reply(m.payload())) is copied: at this size
+      // a copy into an array costs less than a read-only buffer wrapper and the views Netty
+      // makes of it on write.
+      return Unpooled.wrappedBuffer(array != null ? array : m.payloadBytes());
     }
-    return allocator.directBuffer(size, size).writeBytes(m.payload());
+    byte[] array = m.payloadArray();
+    ByteBuf direct = allocator.directBuffer(size, size);
+    return array != null ? direct.writeBytes(array) : direct.writeBytes(m.payload());
+  }
+
+  /** The payload wrapped, not copied: its array as it is, else a read-only view. */
+  private static ByteBuf wrapped(Message m) {
+    byte[] array = m.payloadArray();
+    return array != null ? Unpooled.wrappedBuffer(array) : Unpooled.wrappedBuffer(m.payload());
   }
 
   /**
@@ -195,7 +204,12 @@ final class MessageCodec {
       Map<String, String> headers = Map.of();
       long lamport = 0;
       try {
-        if (composite) {
+        MetadataCopy copy = composite ? MetadataCopy.of(metadata) : null;
+        String usual = copy == null ? null : routeBeforeLamport(copy);
+        if (copy != null && usual != null) { // what every request without headers carries
+          route = usual;
+          lamport = copy.longAt(copy.length - 8);
+        } else if (composite) {
           Entries entries = walk(metadata, this);
           route = entries.route;
           headers = entries.headers;
@@ -234,10 +248,9 @@ final class MessageCodec {
       Map<String, String> headers = Map.of();
       long lamport = 0;
       if (composite && p.hasMetadata() && p.metadata().readableBytes() > 0) {
-        ByteBuf metadata = p.metadata();
-        if (isLamportOnly(metadata)) { // what every reply without headers carries
-          return Message.create(
-              route, copyData(p), Map.of(), sender, metadata.getLong(metadata.writerIndex() - 8));
+        MetadataCopy copy = MetadataCopy.of(p.metadata());
+        if (copy != null && isLamportOnly(copy)) { // what every reply without headers carries
+          return Message.create(route, copyData(p), Map.of(), sender, copy.longAt(copy.length - 8));
         }
         try {
           Entries entries = walk(p.metadata(), null);
@@ -257,12 +270,32 @@ final class MessageCodec {
 
   /**
    * Whether the metadata is exactly one headers entry holding only the Lamport time: the mime
-   * prefix, a 3-byte length of 8, and the time. Compared word by word, no entry objects.
+   * prefix, a 3-byte length of 8, and the time. No entry objects.
    */
-  private static boolean isLamportOnly(ByteBuf metadata) {
-    int at = metadata.readerIndex();
-    return metadata.writerIndex() - at == LAMPORT_ONLY_LENGTH
-        && ByteBufUtil.equals(metadata, at, LAMPORT_ONLY_PREFIX, 0, LAMPORT_ONLY_PREFIX.readableBytes());
+  private static boolean isLamportOnly(MetadataCopy metadata) {
+    return metadata.length == LAMPORT_ONLY_LENGTH
+        && metadata.startsWith(0, LAMPORT_ONLY_PREFIX_BYTES);
+  }
+
+  /**
+   * The route of a request's metadata if it has the usual shape, a routing entry and then one
+   * headers entry holding only the Lamport time (the last 8 bytes); else {@code null}, and {@link
+   * #walk} reads it entry by entry (with the same outcome for this shape).
+   */
+  private @Nullable String routeBeforeLamport(MetadataCopy metadata) {
+    if (metadata.length < 4 + 2 + LAMPORT_ONLY_LENGTH
+        || metadata.bytes[0] != (byte) (0x80 | ROUTING_ID)) {
+      return null;
+    }
+    int entry = metadata.medium(1);
+    int tag = metadata.unsignedByte(4);
+    if (4 + entry + LAMPORT_ONLY_LENGTH != metadata.length
+        || tag == 0
+        || 1 + tag > entry
+        || !metadata.startsWith(4 + entry, LAMPORT_ONLY_PREFIX_BYTES)) {
+      return null;
+    }
+    return routeIn(metadata.bytes, 5, tag);
   }
 
   /** What {@link #walk} found in composite metadata. */
@@ -341,22 +374,42 @@ final class MessageCodec {
     }
     require(1 + tag <= length, "a route tag overruns its routing entry");
     int from = at + 1;
-    int slot = (tag * 31 + metadata.getByte(from) * 7 + metadata.getByte(from + tag - 1)) & (ROUTE_SLOTS - 1);
-    DecodedRoute known = decodedRoutes[slot];
+    DecodedRoute known = decodedRoutes[slot(tag, metadata.getByte(from), metadata.getByte(from + tag - 1))];
     if (known != null
-        && known.bytes.readableBytes() == tag
-        && ByteBufUtil.equals(metadata, from, known.bytes, 0, tag)) {
+        && known.bytes.length == tag
+        && ByteBufUtil.equals(metadata, from, known.wrapped, 0, tag)) {
       return known.route;
     }
     byte[] bytes = new byte[tag];
     metadata.getBytes(from, bytes);
+    return decoded(bytes);
+  }
+
+  /** {@link #routeAt} for a tag of {@code tag} bytes at {@code from} in an array. */
+  private String routeIn(byte[] metadata, int from, int tag) {
+    DecodedRoute known = decodedRoutes[slot(tag, metadata[from], metadata[from + tag - 1])];
+    if (known != null
+        && known.bytes.length == tag
+        && Arrays.equals(metadata, from, from + tag, known.bytes, 0, tag)) {
+      return known.route;
+    }
+    return decoded(Arrays.copyOfRange(metadata, from, from + tag));
+  }
+
+  private static int slot(int tag, byte first, byte last) {
+    return (tag * 31 + first * 7 + last) & (ROUTE_SLOTS - 1);
+  }
+
+  /** Decodes a route that missed the cache, and caches it. */
+  private String decoded(byte[] bytes) {
     String route = new String(bytes, StandardCharsets.UTF_8);
-    decodedRoutes[slot] = new DecodedRoute(Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(bytes)), route);
+    decodedRoutes[slot(bytes.length, bytes[0], bytes[bytes.length - 1])] =
+        new DecodedRoute(bytes, Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(bytes)), route);
     return route;
   }
 
-  /** A route and its UTF-8 bytes, as a routing tag carries it. Immutable. */
-  private record DecodedRoute(ByteBuf bytes, String route) {}
+  /** A route and its UTF-8 bytes, as a routing tag carries it, also wrapped. Immutable. */
+  private record DecodedRoute(byte[] bytes, ByteBuf wrapped, String route) {}
 
   private static void require(boolean condition, String problem) {
     if (!condition) {

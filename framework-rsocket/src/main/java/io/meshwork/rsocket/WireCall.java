@@ -4,6 +4,7 @@ import io.meshwork.Message;
 import io.meshwork.NodeId;
 import io.rsocket.Payload;
 import io.rsocket.RSocket;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
@@ -21,8 +22,15 @@ import reactor.util.context.Context;
  * <p>Buffers: the encoded payload is handed to rsocket-java, which releases it; a reply payload is
  * released by {@link MessageCodec#decodeFollowing} exactly once, whether decoding succeeds or not.
  * A decoding failure cancels the request and is signalled as the call's error.
+ *
+ * <p>The call is also the subscriber of its first subscription: one object per call. A further
+ * subscription subscribes a fresh copy of it.
  */
-final class WireCall<T> extends Mono<T> {
+final class WireCall<T> extends Mono<T> implements CoreSubscriber<Object>, Subscription {
+
+  @SuppressWarnings("rawtypes")
+  private static final AtomicIntegerFieldUpdater<WireCall> SUBSCRIBED =
+      AtomicIntegerFieldUpdater.newUpdater(WireCall.class, "subscribed");
 
   private final RSocket rsocket;
   private final MessageCodec codec;
@@ -30,6 +38,11 @@ final class WireCall<T> extends Mono<T> {
   private final NodeId peer;
   private final long lamportTime;
   private final boolean reply;
+  private volatile int subscribed;
+  /** The subscriber, set by the one subscription this object serves. */
+  private @Nullable CoreSubscriber<? super Message> actual;
+  private @Nullable Subscription upstream;
+  private boolean done;
 
   private WireCall(
       RSocket rsocket,
@@ -61,6 +74,10 @@ final class WireCall<T> extends Mono<T> {
   @Override
   @SuppressWarnings("unchecked")
   public void subscribe(CoreSubscriber<? super T> actual) {
+    if (!SUBSCRIBED.compareAndSet(this, 0, 1)) { // each subscription is a request of its own
+      new WireCall<T>(rsocket, codec, message, lamportTime, peer, reply).subscribe(actual);
+      return;
+    }
     Mono<?> call;
     try {
       Payload request = codec.request(message, lamportTime);
@@ -72,91 +89,86 @@ final class WireCall<T> extends Mono<T> {
               Operators.onOperatorError(t, actual.currentContext()), message.route(), peer));
       return;
     }
-    if (reply) {
-      ((Mono<Payload>) call).subscribe(new Decoding((CoreSubscriber<? super Message>) actual, this));
-    } else {
-      ((Mono<Void>) call).subscribe(new Decoding((CoreSubscriber<? super Message>) actual, this));
+    this.actual = (CoreSubscriber<? super Message>) actual;
+    call.subscribe(this);
+  }
+
+  // As the subscriber: decodes the reply (if any) and maps errors; demand and cancel pass
+  // straight through.
+
+  private CoreSubscriber<? super Message> actual() {
+    CoreSubscriber<? super Message> a = actual;
+    if (a == null) {
+      throw new IllegalStateException("WireCall signalled before it was subscribed");
+    }
+    return a;
+  }
+
+  @Override
+  public Context currentContext() {
+    return actual().currentContext();
+  }
+
+  @Override
+  public void onSubscribe(Subscription s) {
+    if (Operators.validate(upstream, s)) {
+      upstream = s;
+      actual().onSubscribe(this);
     }
   }
 
-  /** Decodes the reply (if any) and maps errors; passes demand and cancel straight through. */
-  private static final class Decoding implements CoreSubscriber<Object>, Subscription {
-    private final CoreSubscriber<? super Message> actual;
-    private final WireCall<?> call;
-    private @Nullable Subscription upstream;
-    private boolean done;
-
-    Decoding(CoreSubscriber<? super Message> actual, WireCall<?> call) {
-      this.actual = actual;
-      this.call = call;
+  @Override
+  public void onNext(Object next) {
+    Payload p = (Payload) next;
+    if (done) {
+      p.release();
+      return;
     }
-
-    @Override
-    public Context currentContext() {
-      return actual.currentContext();
-    }
-
-    @Override
-    public void onSubscribe(Subscription s) {
-      if (Operators.validate(upstream, s)) {
-        upstream = s;
-        actual.onSubscribe(this);
-      }
-    }
-
-    @Override
-    public void onNext(Object next) {
-      Payload p = (Payload) next;
-      if (done) {
-        p.release();
-        return;
-      }
-      Message m;
-      try {
-        m = call.codec.decodeFollowing(p, call.message.route(), call.peer, true); // releases p
-      } catch (Throwable t) {
-        Subscription s = upstream;
-        if (s != null) {
-          s.cancel();
-        }
-        onError(Operators.onOperatorError(t, actual.currentContext()));
-        return;
-      }
-      actual.onNext(m);
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      if (done) {
-        Operators.onErrorDropped(t, actual.currentContext());
-        return;
-      }
-      done = true;
-      actual.onError(RSocketErrors.fromWire(t, call.message.route(), call.peer));
-    }
-
-    @Override
-    public void onComplete() {
-      if (!done) {
-        done = true;
-        actual.onComplete();
-      }
-    }
-
-    @Override
-    public void request(long n) {
-      Subscription s = upstream;
-      if (s != null) {
-        s.request(n);
-      }
-    }
-
-    @Override
-    public void cancel() {
+    Message m;
+    try {
+      m = codec.decodeFollowing(p, message.route(), peer, true); // releases p
+    } catch (Throwable t) {
       Subscription s = upstream;
       if (s != null) {
         s.cancel();
       }
+      onError(Operators.onOperatorError(t, actual().currentContext()));
+      return;
+    }
+    actual().onNext(m);
+  }
+
+  @Override
+  public void onError(Throwable t) {
+    if (done) {
+      Operators.onErrorDropped(t, actual().currentContext());
+      return;
+    }
+    done = true;
+    actual().onError(RSocketErrors.fromWire(t, message.route(), peer));
+  }
+
+  @Override
+  public void onComplete() {
+    if (!done) {
+      done = true;
+      actual().onComplete();
+    }
+  }
+
+  @Override
+  public void request(long n) {
+    Subscription s = upstream;
+    if (s != null) {
+      s.request(n);
+    }
+  }
+
+  @Override
+  public void cancel() {
+    Subscription s = upstream;
+    if (s != null) {
+      s.cancel();
     }
   }
 }

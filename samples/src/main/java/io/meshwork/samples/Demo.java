@@ -87,8 +87,11 @@ public final class Demo {
                 "news",
                 Handlers.fireAndForget(
                     m ->
-                        newsReceived.tryEmitNext(
-                            id + " got news from " + m.sender() + ": " + m.payloadAsString())))
+                        // beta and gamma handle their news on their own threads, maybe at once:
+                        // a sink takes one emission at a time, so retry while the other emits
+                        newsReceived.emitNext(
+                            id + " got news from " + m.sender() + ": " + m.payloadAsString(),
+                            (signal, result) -> result == Sinks.EmitResult.FAIL_NON_SERIALIZED)))
             .route(
                 "divide",
                 Handlers.requestResponse(

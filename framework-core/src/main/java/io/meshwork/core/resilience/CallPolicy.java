@@ -71,14 +71,15 @@ public final class CallPolicy {
     if (options.timeout() == null && options.retry().maxAttempts() == 1) {
       return attempt;
     }
-    return new GuardedCall<>(
+    return new SuppliedCall<>(
         this, () -> attempt, UnaryOperator.identity(), options.timeout(), options.retry(), mayRetry,
         what);
   }
 
   /**
    * Request-response or fire-and-forget, built per attempt: one operator for the whole call (see
-   * {@link GuardedCall}), with no {@code defer} or {@code map} around it.
+   * {@link GuardedCall}), with no {@code defer} or {@code map} around it. A caller on a hot path
+   * subclasses {@link GuardedCall} instead, saving the supplier and describer objects.
    *
    * @param attempt builds one attempt; called once per attempt, on the thread that starts it
    * @param received applied to the value of an attempt as it arrives (also to a value that
@@ -97,7 +98,36 @@ public final class CallPolicy {
       RetryPolicy retry,
       Predicate<Throwable> mayRetry,
       Describer what) {
-    return new GuardedCall<>(this, attempt, received, timeout, retry, mayRetry, what);
+    return new SuppliedCall<>(this, attempt, received, timeout, retry, mayRetry, what);
+  }
+
+  /** A {@link GuardedCall} whose attempts come from a supplier. */
+  private static final class SuppliedCall<T> extends GuardedCall<T> {
+    private final Supplier<? extends Mono<T>> attempt;
+    private final Describer what;
+
+    SuppliedCall(
+        CallPolicy policy,
+        Supplier<? extends Mono<T>> attempt,
+        UnaryOperator<T> received,
+        @Nullable Duration timeout,
+        RetryPolicy retry,
+        Predicate<Throwable> mayRetry,
+        Describer what) {
+      super(policy, received, timeout, retry, mayRetry);
+      this.attempt = attempt;
+      this.what = what;
+    }
+
+    @Override
+    protected Mono<T> attempt() {
+      return attempt.get();
+    }
+
+    @Override
+    protected String describe() {
+      return what.describe();
+    }
   }
 
   /**

@@ -6,7 +6,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
@@ -30,41 +29,78 @@ import reactor.util.context.Context;
  * before the policy's deadline, counted from subscription; otherwise the failure is signalled as
  * is. A timed-out attempt is cancelled and fails with the policy's timeout error, which may be
  * retried like any other failure. Cancelling cancels the running attempt or the pending wait.
+ *
+ * <p>A caller subclasses it once per call, the subclass holding what its attempts need (see
+ * {@link CallPolicy#mono(java.util.function.Supplier, UnaryOperator, Duration, RetryPolicy,
+ * Predicate, CallPolicy.Describer)} for one built of a supplier). Per subscription it makes one
+ * object, the {@link Guard}, which is also the first attempt's subscriber and deadline; only a
+ * retry makes an attempt object of its own.
+ *
+ * @param <T> the value type
  */
-final class GuardedCall<T> extends Mono<T> {
+public abstract class GuardedCall<T> extends Mono<T> {
 
   private final CallPolicy policy;
-  private final Supplier<? extends Mono<T>> attempt;
   private final UnaryOperator<T> received;
   private final @Nullable Duration timeout;
   private final RetryPolicy retry;
   private final Predicate<Throwable> mayRetry;
-  private final CallPolicy.Describer what;
 
-  GuardedCall(
+  /**
+   * A call under {@code policy}.
+   *
+   * @param policy the node's policy: clock, deadlines, scheduler for the waits
+   * @param received applied to the value of an attempt as it arrives (also to a value that
+   *     arrives too late and is discarded); must not block
+   * @param timeout the timeout of each attempt, or {@code null} for none
+   * @param retry the retry policy
+   * @param mayRetry which failures may be retried
+   */
+  protected GuardedCall(
       CallPolicy policy,
-      Supplier<? extends Mono<T>> attempt,
       UnaryOperator<T> received,
       @Nullable Duration timeout,
       RetryPolicy retry,
-      Predicate<Throwable> mayRetry,
-      CallPolicy.Describer what) {
+      Predicate<Throwable> mayRetry) {
     this.policy = policy;
-    this.attempt = attempt;
     this.received = received;
     this.timeout = timeout;
     this.retry = retry;
     this.mayRetry = mayRetry;
-    this.what = what;
   }
+
+  /**
+   * Builds one attempt; called once per attempt, on the thread that starts it. What it throws
+   * fails the attempt, as {@code Mono.defer} would.
+   *
+   * @return the attempt, subscribed once
+   */
+  protected abstract Mono<T> attempt();
+
+  /**
+   * The call, for messages; called only when one is written.
+   *
+   * @return a description such as {@code request to route 'echo' at member b}
+   */
+  protected abstract String describe();
 
   @Override
-  public void subscribe(CoreSubscriber<? super T> actual) {
-    new Guard<>(this, actual).next();
+  public final void subscribe(CoreSubscriber<? super T> actual) {
+    long start = policy.nanoTime();
+    new Guard<>(this, actual, start, deadline(start)).first();
   }
 
-  /** One subscription: the attempts, one after another, and the waits between them. */
-  static final class Guard<T> implements Subscription, Runnable {
+  /** The deadline of an attempt starting at {@code now}, 0 without a timeout. */
+  private long deadline(long now) {
+    Duration t = timeout;
+    return t == null ? 0 : now + t.toNanos();
+  }
+
+  /**
+   * One subscription: the attempts, one after another, and the waits between them. It is also
+   * its first attempt: the subscriber of the first attempt's source and that attempt's deadline.
+   */
+  static final class Guard<T> extends Attempt<T> implements Subscription, Runnable {
     private final GuardedCall<T> call;
     private final CoreSubscriber<? super T> actual;
     private final long start;
@@ -78,34 +114,43 @@ final class GuardedCall<T> extends Mono<T> {
     private volatile @Nullable Attempt<T> current;
     private volatile @Nullable Disposable wait;
 
-    Guard(GuardedCall<T> call, CoreSubscriber<? super T> actual) {
+    Guard(GuardedCall<T> call, CoreSubscriber<? super T> actual, long start, long firstDeadline) {
+      super(firstDeadline);
       this.call = call;
       this.actual = actual;
-      this.start = call.policy.nanoTime();
+      this.start = start;
     }
 
-    /** Starts the next attempt (also the retry timer's task). */
+    @Override
+    Guard<T> guard() {
+      return this;
+    }
+
+    /** Starts the first attempt: this object is its subscriber. */
+    void first() {
+      current = this;
+      start(this);
+    }
+
+    /** Starts the next attempt (the retry timer's task). */
     @Override
     public void run() {
-      next();
-    }
-
-    void next() {
       if (cancelled) {
         return;
       }
-      Duration timeout = call.timeout;
-      Attempt<T> a =
-          new Attempt<>(
-              this, timeout == null ? 0 : call.policy.deadlines().deadlineAfter(timeout.toNanos()));
+      Attempt<T> a = new Attempt<>(this, call.deadline(call.policy.nanoTime()));
       current = a;
       if (cancelled) { // raced with cancel(), which may have missed it
-        a.cancel();
+        a.cancelAttempt();
         return;
       }
+      start(a);
+    }
+
+    private void start(Attempt<T> a) {
       Mono<T> source;
       try {
-        source = call.attempt.get();
+        source = call.attempt();
       } catch (Throwable t) { // as Mono.defer would signal it
         a.onSubscribe(Operators.emptySubscription());
         a.onError(Operators.onOperatorError(t, actual.currentContext()));
@@ -132,7 +177,7 @@ final class GuardedCall<T> extends Mono<T> {
       cancelled = true;
       Attempt<T> a = current;
       if (a != null) {
-        a.cancel();
+        a.cancelAttempt();
       }
       Disposable w = wait;
       if (w != null) {
@@ -169,7 +214,7 @@ final class GuardedCall<T> extends Mono<T> {
         return;
       }
       retries++;
-      call.policy.retried(retries, call.what, pause, failure);
+      call.policy.retried(retries, call::describe, pause, failure);
       try {
         wait = call.policy.scheduler().schedule(this, pause.toNanos(), TimeUnit.NANOSECONDS);
       } catch (RejectedExecutionException e) {
@@ -197,7 +242,7 @@ final class GuardedCall<T> extends Mono<T> {
       return pause;
     }
 
-    Context currentContext() {
+    Context context() {
       return actual.currentContext();
     }
   }
@@ -206,39 +251,53 @@ final class GuardedCall<T> extends Mono<T> {
    * One attempt's subscriber and deadline. Whichever comes first — its terminal signal, the
    * deadline, or a cancel — wins the {@code done} flag; the others do nothing.
    */
-  static final class Attempt<T> extends DeadlineSweeper.Entry implements CoreSubscriber<T> {
+  static class Attempt<T> extends DeadlineSweeper.Entry implements CoreSubscriber<T> {
+    @SuppressWarnings("rawtypes")
     private static final AtomicIntegerFieldUpdater<Attempt> DONE =
         AtomicIntegerFieldUpdater.newUpdater(Attempt.class, "done");
+    @SuppressWarnings("rawtypes")
     private static final AtomicIntegerFieldUpdater<Attempt> REQUESTED =
         AtomicIntegerFieldUpdater.newUpdater(Attempt.class, "requestedOnce");
 
-    private final Guard<T> guard;
+    private final @Nullable Guard<T> retryOf;
     private volatile int done;
     private volatile int requestedOnce;
     private volatile @Nullable Subscription upstream;
 
+    /** A retry of {@code guard}'s call. */
     Attempt(Guard<T> guard, long deadlineNanos) {
       super(deadlineNanos);
-      this.guard = guard;
+      this.retryOf = guard;
+    }
+
+    /** The first attempt, which is the guard itself. */
+    Attempt(long deadlineNanos) {
+      super(deadlineNanos);
+      this.retryOf = null;
+    }
+
+    /** The call's guard. */
+    Guard<T> guard() {
+      return java.util.Objects.requireNonNull(retryOf); // a Guard overrides this
     }
 
     @Override
     public Context currentContext() {
-      return guard.currentContext();
+      return guard().context();
     }
 
     @Override
     public void onSubscribe(Subscription s) {
       if (Operators.validate(upstream, s)) {
         upstream = s;
-        guard.started(); // the subscriber may request or cancel in there
+        guard().started(); // the subscriber may request or cancel in there
         if (done != 0) { // cancelled before or while it started
           s.cancel();
           return;
         }
         requestIfDue();
-        if (guard.call.timeout != null) {
-          guard.call.policy.deadlines().watch(this); // only now may a sweep expire it
+        if (guard().call.timeout != null) {
+          guard().call.policy.deadlines().watch(this); // only now may a sweep expire it
         }
       }
     }
@@ -246,7 +305,7 @@ final class GuardedCall<T> extends Mono<T> {
     /** Passes the caller's demand on, once, when both the demand and the subscription exist. */
     void requestIfDue() {
       Subscription s = upstream;
-      long n = guard.requested;
+      long n = guard().requested;
       if (s != null && n > 0 && REQUESTED.compareAndSet(this, 0, 1)) {
         s.request(n);
       }
@@ -256,40 +315,41 @@ final class GuardedCall<T> extends Mono<T> {
     public void onNext(T t) {
       T value;
       try {
-        value = guard.call.received.apply(t);
+        value = guard().call.received.apply(t);
       } catch (Throwable e) {
         Subscription s = upstream;
         if (s != null) {
           s.cancel();
         }
-        onError(Operators.onOperatorError(e, guard.currentContext()));
+        onError(Operators.onOperatorError(e, guard().context()));
         return;
       }
       // A Mono emits at most once and completes right after: the value ends the attempt.
       if (DONE.compareAndSet(this, 0, 1)) {
-        guard.value(value);
+        guard().value(value);
       } else {
-        Operators.onDiscard(value, guard.currentContext());
+        Operators.onDiscard(value, guard().context());
       }
     }
 
     @Override
     public void onError(Throwable t) {
       if (DONE.compareAndSet(this, 0, 1)) {
-        guard.failed(t);
+        guard().failed(t);
       } else {
-        Operators.onErrorDropped(t, guard.currentContext());
+        Operators.onErrorDropped(t, guard().context());
       }
     }
 
     @Override
     public void onComplete() {
       if (DONE.compareAndSet(this, 0, 1)) {
-        guard.complete();
+        guard().complete();
       }
     }
 
-    void cancel() {
+    /** Cancels this attempt (not the call: that is {@link Guard#cancel}). */
+    final void cancelAttempt() {
       if (DONE.compareAndSet(this, 0, 1)) {
         Subscription s = upstream;
         if (s != null) {
@@ -310,8 +370,9 @@ final class GuardedCall<T> extends Mono<T> {
         if (s != null) {
           s.cancel();
         }
-        Duration timeout = guard.call.timeout;
-        guard.failed(CallPolicy.timedOut(guard.call.what, timeout == null ? Duration.ZERO : timeout));
+        Duration timeout = guard().call.timeout;
+        Guard<T> g = guard();
+        g.failed(CallPolicy.timedOut(g.call::describe, timeout == null ? Duration.ZERO : timeout));
       }
     }
   }
