@@ -284,11 +284,13 @@ final class ClusterNode implements Node {
     return m.stamped(id, clock.tick());
   }
 
-  /** {@link #incoming(Message)}, made once rather than per call. */
-  private final UnaryOperator<Message> incoming = this::incoming;
+  /** The node's call policy, for its outbound calls. */
+  CallPolicy policy() {
+    return policy;
+  }
 
   /** An incoming reply advances this node's Lamport time. */
-  private Message incoming(Message reply) {
+  Message incoming(Message reply) {
     recorder.message(true, reply.payloadSize());
     clock.receive(reply.lamportTime());
     return reply;
@@ -332,7 +334,7 @@ final class ClusterNode implements Node {
     Routing routing = routing(target, message.route(), null);
     // A send completes once written: a per-attempt timeout would bound nothing useful.
     return metered(
-        new OutboundCall.Send(this, policy, call, target, message, routing),
+        new OutboundCall.Send(this, call, target, message, routing),
         message.route(),
         Interaction.FIRE_AND_FORGET);
   }
@@ -372,7 +374,7 @@ final class ClusterNode implements Node {
   public Mono<Message> request(Target target, Message message, CallOptions call) {
     Routing routing = routing(target, message.route(), call.timeout());
     return metered(
-        new OutboundCall.Request(this, policy, incoming, call, target, message, routing),
+        new OutboundCall.Request(this, call, target, message, routing),
         message.route(),
         Interaction.REQUEST_RESPONSE);
   }

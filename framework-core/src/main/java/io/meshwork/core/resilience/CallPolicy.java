@@ -103,7 +103,12 @@ public final class CallPolicy {
 
   /** A {@link GuardedCall} whose attempts come from a supplier. */
   private static final class SuppliedCall<T> extends GuardedCall<T> {
+    private final CallPolicy policy;
     private final Supplier<? extends Mono<T>> attempt;
+    private final UnaryOperator<T> received;
+    private final @Nullable Duration timeout;
+    private final RetryPolicy retry;
+    private final Predicate<Throwable> mayRetry;
     private final Describer what;
 
     SuppliedCall(
@@ -114,9 +119,38 @@ public final class CallPolicy {
         RetryPolicy retry,
         Predicate<Throwable> mayRetry,
         Describer what) {
-      super(policy, received, timeout, retry, mayRetry);
+      this.policy = policy;
       this.attempt = attempt;
+      this.received = received;
+      this.timeout = timeout;
+      this.retry = retry;
+      this.mayRetry = mayRetry;
       this.what = what;
+    }
+
+    @Override
+    protected CallPolicy policy() {
+      return policy;
+    }
+
+    @Override
+    protected @Nullable Duration attemptTimeout() {
+      return timeout;
+    }
+
+    @Override
+    protected RetryPolicy retryPolicy() {
+      return retry;
+    }
+
+    @Override
+    protected boolean mayRetry(Throwable failure) {
+      return mayRetry.test(failure);
+    }
+
+    @Override
+    protected T received(T value) {
+      return received.apply(value);
     }
 
     @Override

@@ -5,8 +5,6 @@ import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
-import java.util.function.Predicate;
-import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
@@ -30,9 +28,10 @@ import reactor.util.context.Context;
  * is. A timed-out attempt is cancelled and fails with the policy's timeout error, which may be
  * retried like any other failure. Cancelling cancels the running attempt or the pending wait.
  *
- * <p>A caller subclasses it once per call, the subclass holding what its attempts need (see
- * {@link CallPolicy#mono(java.util.function.Supplier, UnaryOperator, Duration, RetryPolicy,
- * Predicate, CallPolicy.Describer)} for one built of a supplier). Per subscription it makes one
+ * <p>A caller subclasses it once per call, the subclass holding what its attempts need and
+ * answering the settings methods from it, so the call is one object of the caller's fields only
+ * ({@link CallPolicy#mono(java.util.function.Supplier, java.util.function.UnaryOperator, Duration,
+ * RetryPolicy, java.util.function.Predicate, CallPolicy.Describer)} makes one of a supplier). Per subscription it makes one
  * object, the {@link Guard}, which is also the first attempt's subscriber and deadline; only a
  * retry makes an attempt object of its own.
  *
@@ -40,34 +39,46 @@ import reactor.util.context.Context;
  */
 public abstract class GuardedCall<T> extends Mono<T> {
 
-  private final CallPolicy policy;
-  private final UnaryOperator<T> received;
-  private final @Nullable Duration timeout;
-  private final RetryPolicy retry;
-  private final Predicate<Throwable> mayRetry;
+  /** For subclasses; the call's settings come from the methods below (no fields here). */
+  protected GuardedCall() {}
 
   /**
-   * A call under {@code policy}.
+   * The node's policy: clock, deadlines, scheduler for the waits.
    *
-   * @param policy the node's policy: clock, deadlines, scheduler for the waits
-   * @param received applied to the value of an attempt as it arrives (also to a value that
-   *     arrives too late and is discarded); must not block
-   * @param timeout the timeout of each attempt, or {@code null} for none
-   * @param retry the retry policy
-   * @param mayRetry which failures may be retried
+   * @return the policy
    */
-  protected GuardedCall(
-      CallPolicy policy,
-      UnaryOperator<T> received,
-      @Nullable Duration timeout,
-      RetryPolicy retry,
-      Predicate<Throwable> mayRetry) {
-    this.policy = policy;
-    this.received = received;
-    this.timeout = timeout;
-    this.retry = retry;
-    this.mayRetry = mayRetry;
-  }
+  protected abstract CallPolicy policy();
+
+  /**
+   * The timeout of each attempt.
+   *
+   * @return the timeout, or {@code null} for none
+   */
+  protected abstract @Nullable Duration attemptTimeout();
+
+  /**
+   * The retry policy.
+   *
+   * @return the policy
+   */
+  protected abstract RetryPolicy retryPolicy();
+
+  /**
+   * Which failures may be retried.
+   *
+   * @param failure an attempt's failure
+   * @return whether another attempt may follow
+   */
+  protected abstract boolean mayRetry(Throwable failure);
+
+  /**
+   * Applied to the value of an attempt as it arrives (also to a value that arrives too late and
+   * is discarded); must not block.
+   *
+   * @param value the attempt's value
+   * @return the call's value
+   */
+  protected abstract T received(T value);
 
   /**
    * Builds one attempt; called once per attempt, on the thread that starts it. What it throws
@@ -86,13 +97,13 @@ public abstract class GuardedCall<T> extends Mono<T> {
 
   @Override
   public final void subscribe(CoreSubscriber<? super T> actual) {
-    long start = policy.nanoTime();
+    long start = policy().nanoTime();
     new Guard<>(this, actual, start, deadline(start)).first();
   }
 
   /** The deadline of an attempt starting at {@code now}, 0 without a timeout. */
   private long deadline(long now) {
-    Duration t = timeout;
+    Duration t = attemptTimeout();
     return t == null ? 0 : now + t.toNanos();
   }
 
@@ -138,7 +149,7 @@ public abstract class GuardedCall<T> extends Mono<T> {
       if (cancelled) {
         return;
       }
-      Attempt<T> a = new Attempt<>(this, call.deadline(call.policy.nanoTime()));
+      Attempt<T> a = new Retry<>(this, call.deadline(call.policy().nanoTime()));
       current = a;
       if (cancelled) { // raced with cancel(), which may have missed it
         a.cancelAttempt();
@@ -214,9 +225,9 @@ public abstract class GuardedCall<T> extends Mono<T> {
         return;
       }
       retries++;
-      call.policy.retried(retries, call::describe, pause, failure);
+      call.policy().retried(retries, call::describe, pause, failure);
       try {
-        wait = call.policy.scheduler().schedule(this, pause.toNanos(), TimeUnit.NANOSECONDS);
+        wait = call.policy().scheduler().schedule(this, pause.toNanos(), TimeUnit.NANOSECONDS);
       } catch (RejectedExecutionException e) {
         actual.onError(Operators.onRejectedExecution(e, actual.currentContext()));
         return;
@@ -231,12 +242,12 @@ public abstract class GuardedCall<T> extends Mono<T> {
 
     /** The wait before the next attempt, or {@code null} if this failure is final. */
     private @Nullable Duration pauseBefore(Throwable failure) {
-      RetryPolicy policy = call.retry;
-      if (retries + 1 >= policy.maxAttempts() || !call.mayRetry.test(failure)) {
+      RetryPolicy policy = call.retryPolicy();
+      if (retries + 1 >= policy.maxAttempts() || !call.mayRetry(failure)) {
         return null;
       }
-      Duration pause = Backoff.delay(policy, retries, call.policy.random());
-      if (call.policy.nanoTime() - start + pause.toNanos() > policy.deadline().toNanos()) {
+      Duration pause = Backoff.delay(policy, retries, call.policy().random());
+      if (call.policy().nanoTime() - start + pause.toNanos() > policy.deadline().toNanos()) {
         return null;
       }
       return pause;
@@ -251,7 +262,7 @@ public abstract class GuardedCall<T> extends Mono<T> {
    * One attempt's subscriber and deadline. Whichever comes first — its terminal signal, the
    * deadline, or a cancel — wins the {@code done} flag; the others do nothing.
    */
-  static class Attempt<T> extends DeadlineSweeper.Entry implements CoreSubscriber<T> {
+  abstract static class Attempt<T> extends DeadlineSweeper.Entry implements CoreSubscriber<T> {
     @SuppressWarnings("rawtypes")
     private static final AtomicIntegerFieldUpdater<Attempt> DONE =
         AtomicIntegerFieldUpdater.newUpdater(Attempt.class, "done");
@@ -259,27 +270,16 @@ public abstract class GuardedCall<T> extends Mono<T> {
     private static final AtomicIntegerFieldUpdater<Attempt> REQUESTED =
         AtomicIntegerFieldUpdater.newUpdater(Attempt.class, "requestedOnce");
 
-    private final @Nullable Guard<T> retryOf;
     private volatile int done;
     private volatile int requestedOnce;
     private volatile @Nullable Subscription upstream;
 
-    /** A retry of {@code guard}'s call. */
-    Attempt(Guard<T> guard, long deadlineNanos) {
-      super(deadlineNanos);
-      this.retryOf = guard;
-    }
-
-    /** The first attempt, which is the guard itself. */
     Attempt(long deadlineNanos) {
       super(deadlineNanos);
-      this.retryOf = null;
     }
 
-    /** The call's guard. */
-    Guard<T> guard() {
-      return java.util.Objects.requireNonNull(retryOf); // a Guard overrides this
-    }
+    /** The call's guard (the first attempt is the guard itself). */
+    abstract Guard<T> guard();
 
     @Override
     public Context currentContext() {
@@ -296,8 +296,9 @@ public abstract class GuardedCall<T> extends Mono<T> {
           return;
         }
         requestIfDue();
-        if (guard().call.timeout != null) {
-          guard().call.policy.deadlines().watch(this); // only now may a sweep expire it
+        GuardedCall<T> call = guard().call;
+        if (call.attemptTimeout() != null) {
+          call.policy().deadlines().watch(this); // only now may a sweep expire it
         }
       }
     }
@@ -315,7 +316,7 @@ public abstract class GuardedCall<T> extends Mono<T> {
     public void onNext(T t) {
       T value;
       try {
-        value = guard().call.received.apply(t);
+        value = guard().call.received(t);
       } catch (Throwable e) {
         Subscription s = upstream;
         if (s != null) {
@@ -370,10 +371,25 @@ public abstract class GuardedCall<T> extends Mono<T> {
         if (s != null) {
           s.cancel();
         }
-        Duration timeout = guard().call.timeout;
+        Duration timeout = guard().call.attemptTimeout();
         Guard<T> g = guard();
         g.failed(CallPolicy.timedOut(g.call::describe, timeout == null ? Duration.ZERO : timeout));
       }
+    }
+  }
+
+  /** An attempt after the first: a subscriber and deadline of its own. */
+  static final class Retry<T> extends Attempt<T> {
+    private final Guard<T> guard;
+
+    Retry(Guard<T> guard, long deadlineNanos) {
+      super(deadlineNanos);
+      this.guard = guard;
+    }
+
+    @Override
+    Guard<T> guard() {
+      return guard;
     }
   }
 }
