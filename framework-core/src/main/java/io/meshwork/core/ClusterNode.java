@@ -41,6 +41,7 @@ import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -211,13 +212,15 @@ final class ClusterNode implements Node {
           State previous = state.getAndSet(State.STOPPED);
           TransportBinding b = binding;
           if (previous != State.STOPPED) {
-            membership.stop();
-            policy.dispose();
-            recorder.close();
-            detached.dispose();
-            peers.dispose();
+            // Each part stops even if one before it fails: a failure must not leave the
+            // binding, connections or meters of a stopped node behind.
+            stopPart("membership", membership::stop);
+            stopPart("call policy", policy::dispose);
+            stopPart("metrics", recorder::close);
+            stopPart("detached handlers", detached::dispose);
+            stopPart("connections", peers::dispose);
             if (b != null) {
-              b.dispose();
+              stopPart("binding", b::dispose);
               log.info("Node {} shut down", id);
             }
             if (b == null) {
@@ -228,6 +231,15 @@ final class ClusterNode implements Node {
           }
           return closed.asMono();
         });
+  }
+
+  private void stopPart(String what, Runnable stop) {
+    try {
+      stop.run();
+    } catch (Throwable e) {
+      Exceptions.throwIfJvmFatal(e);
+      log.error("Node {}: stopping its {} failed", id, what, e);
+    }
   }
 
   @Override

@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
 import reactor.util.context.Context;
@@ -18,7 +19,7 @@ import reactor.util.context.Context;
  * Per-call timeouts at the cost of one small object and a lock-free enqueue per call, instead of
  * one scheduled task per call ({@code Mono.timeout} schedules on a {@code
  * ScheduledThreadPoolExecutor}: a lock, a heap insertion and a cancellation per call — the largest
- * single cost on the request path in the benchmarks). One periodic task per node, on the node's
+ * single cost on the request path in the benchmarks). One task at a time per node, on the node's
  * scheduler, sweeps the pending deadlines every {@code tick}: a timeout fires at the first sweep
  * at or after its deadline, so at most one tick late; calls that ended are dropped by the sweep.
  * On a virtual clock whose ticks align with the deadline (as in tests) it fires exactly on time.
@@ -33,9 +34,16 @@ public final class DeadlineSweeper implements Disposable {
   private final Environment environment;
   /** Entries watched since the last sweep: a lock-free stack linked through {@link Entry#next}. */
   private final AtomicReference<@Nullable Entry> arrived = new AtomicReference<>();
-  /** Entries the sweeps watch; touched only by the sweep (periodic runs never overlap). */
+  /** Entries the sweeps watch; touched only by the sweep (each sweep schedules the next: they never overlap). */
   private @Nullable Entry watched;
-  private final Disposable sweeps;
+  private final long tickNanos;
+  /**
+   * The next sweep. Each sweep schedules the next one-shot task rather than running as a periodic
+   * task: cancelling a periodic task may wait for its executor's queue lock, which BlockHound
+   * (rightly) reports on the Reactor thread a node stops on; Reactor's BlockHound integration
+   * allows that short wait for one-shot tasks only.
+   */
+  private final Disposable.Swap next = Disposables.swap();
   private volatile boolean disposed;
 
   /**
@@ -46,9 +54,23 @@ public final class DeadlineSweeper implements Disposable {
    */
   public DeadlineSweeper(Environment environment, Duration tick) {
     this.environment = environment;
-    long nanos = tick.toNanos();
-    this.sweeps =
-        environment.scheduler().schedulePeriodically(this::sweep, nanos, nanos, TimeUnit.NANOSECONDS);
+    this.tickNanos = tick.toNanos();
+    scheduleNext();
+  }
+
+  private void scheduleNext() {
+    // On a disposed swap, replace disposes the new task: no sweep outlives dispose().
+    next.replace(environment.scheduler().schedule(this::sweepThenNext, tickNanos, TimeUnit.NANOSECONDS));
+  }
+
+  private void sweepThenNext() {
+    try {
+      sweep();
+    } finally {
+      if (!disposed) {
+        scheduleNext();
+      }
+    }
   }
 
   /**
@@ -117,13 +139,13 @@ public final class DeadlineSweeper implements Disposable {
   @Override
   public void dispose() {
     disposed = true;
-    sweeps.dispose();
+    next.dispose();
     arrived.set(null); // the watched list is dropped by a sweep still running, if any
   }
 
   @Override
   public boolean isDisposed() {
-    return disposed; // not every scheduler's periodic handle reports its own disposal
+    return disposed;
   }
 
   /**

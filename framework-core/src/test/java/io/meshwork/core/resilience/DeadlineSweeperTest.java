@@ -10,6 +10,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
@@ -84,5 +86,39 @@ class DeadlineSweeperTest {
         });
     clock.advanceTimeBy(Duration.ofSeconds(1)); // nothing fires twice
     assertThat(outcomes).hasSize(100);
+  }
+
+  @Test
+  @DisplayName(
+      "disposing it on a non-blocking thread never parks, while its scheduler's thread is busy with"
+          + " the queue (BlockHound watches)")
+  void disposeDoesNotBlock() throws Exception {
+    // A node stops on its protocol loop, a Reactor thread. Cancelling a periodic task there may
+    // wait for the executor's queue lock, which Reactor's BlockHound integration allows for a
+    // one-shot task's dispose but not for a periodic one's: CI caught it as a failed shutdown.
+    Scheduler busy = Schedulers.newSingle("sweeps");
+    Scheduler disposer = Schedulers.newParallel("disposer", 1);
+    java.util.List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try {
+      Environment environment = Environment.of(busy, new SplittableRandom(2));
+      long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+      for (int i = 0; i < 3_000 && System.nanoTime() - end < 0; i++) {
+        DeadlineSweeper s = new DeadlineSweeper(environment, Duration.ofNanos(1_000));
+        // One-shot tasks keep the executor's thread taking from (and locking) its queue.
+        for (int j = 0; j < 4; j++) {
+          busy.schedule(() -> {}, j * 500L, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+        Mono.fromRunnable(s::dispose)
+            .subscribeOn(disposer)
+            .doOnError(errors::add)
+            .onErrorResume(e -> Mono.empty())
+            .block(Duration.ofSeconds(5));
+        assertThat(s.isDisposed()).isTrue();
+      }
+    } finally {
+      busy.dispose();
+      disposer.dispose();
+    }
+    assertThat(errors).isEmpty();
   }
 }
