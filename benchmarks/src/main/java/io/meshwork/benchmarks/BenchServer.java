@@ -7,6 +7,7 @@ import io.grpc.stub.ServerCalls;
 import io.meshwork.Handlers;
 import io.meshwork.Message;
 import io.meshwork.Node;
+import io.meshwork.NodeBuilder;
 import io.meshwork.rsocket.RSocketTransport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -44,7 +45,7 @@ import reactor.core.publisher.Mono;
  *   <li>two gRPC servers with the unary echo method: one with {@code directExecutor()}, one with
  *       the default executor;
  *   <li>{@value Ports#MEMBERS} more Meshwork nodes serving {@code bcast} (an echo), the members of
- *       the broadcast benchmark.
+ *       the broadcast benchmark: four clusters of 1, 2, 4 and 8, one per fan-out.
  * </ul>
  *
  * <p>Prints one line starting {@code READY} once everything is bound; exits when its standard
@@ -147,16 +148,23 @@ public final class BenchServer implements AutoCloseable {
     grpcServers.add(grpc(Ports.GRPC_DIRECT, true).start());
     grpcServers.add(grpc(Ports.GRPC_DEFAULT, false).start());
 
-    for (int i = 0; i < Ports.MEMBERS; i++) {
-      Node member =
-          Node.builder()
-              .id(Wire.memberId(i))
-              .bind(Ports.HOST, Ports.member(i))
-              .transport(RSocketTransport.tcp())
-              .route(Wire.BCAST, Handlers.requestResponse(m -> Mono.just(m.reply(m.payload()))))
-              .build();
-      nodes.add(member);
-      member.start().block(Wire.TIMEOUT);
+    // One cluster per fan-out; each member joins through its cluster's first member.
+    for (int fanOut = 1; fanOut <= Ports.MAX_FAN_OUT; fanOut *= 2) {
+      int first = Ports.firstMember(fanOut);
+      for (int i = first; i < first + fanOut; i++) {
+        NodeBuilder builder =
+            Node.builder()
+                .id(Wire.memberId(i))
+                .bind(Ports.HOST, Ports.member(i))
+                .transport(RSocketTransport.tcp())
+                .route(Wire.BCAST, Handlers.requestResponse(m -> Mono.just(m.reply(m.payload()))));
+        if (i > first) {
+          builder.seeds(Ports.HOST + ":" + Ports.member(first));
+        }
+        Node member = builder.build();
+        nodes.add(member);
+        member.start().block(Wire.TIMEOUT);
+      }
     }
   }
 

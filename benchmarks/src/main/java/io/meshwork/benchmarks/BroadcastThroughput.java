@@ -23,11 +23,12 @@ import org.openjdk.jmh.annotations.Warmup;
 import reactor.core.publisher.Mono;
 
 /**
- * Acknowledged broadcast fan-out, Meshwork only: a client node that knows exactly {@code members}
- * of {@link BenchServer}'s member nodes (seeded with their addresses) broadcasts to them, {@value
- * #IN_FLIGHT} broadcasts outstanding through {@link Window}. Each invocation makes {@value
- * #DELIVERIES} deliveries ({@value #DELIVERIES} / {@code members} broadcasts), so one op is one
- * acknowledged delivery whatever the fan-out, and every delivery is checked to have succeeded.
+ * Acknowledged broadcast fan-out, Meshwork only: a client node joins the {@link BenchServer}
+ * cluster of exactly {@code members} member nodes (one cluster per fan-out, since a broadcast
+ * reaches every live member) and broadcasts to them, {@value #IN_FLIGHT} broadcasts outstanding
+ * through {@link Window}. Each invocation makes {@value #DELIVERIES} deliveries ({@value
+ * #DELIVERIES} / {@code members} broadcasts), so one op is one acknowledged delivery whatever the
+ * fan-out, and every delivery is checked to have succeeded.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -56,15 +57,13 @@ public class BroadcastThroughput {
   private Node node;
   private Message message;
 
-  /** Starts the client node, seeded with the first {@code members} member addresses. */
+  /** Starts the client node in the cluster of {@code members} members. */
   @Setup(Level.Trial)
   public void connect() {
     Systems.announce();
-    if (members < 1 || members > Ports.MEMBERS) {
-      throw new IllegalArgumentException("members must be 1 to " + Ports.MEMBERS);
-    }
+    Ports.firstMember(members); // checks the fan-out
     prewarm();
-    node = seeded(members);
+    node = joined(members);
     message = Message.of(Wire.BCAST, new byte[payloadSize]);
     Integer delivered = oneBroadcast().block(Wire.TIMEOUT);
     if (delivered == null || delivered != members) {
@@ -73,28 +72,34 @@ public class BroadcastThroughput {
     }
   }
 
-  /** A client node that knows the first {@code count} members. */
-  private static Node seeded(int count) {
-    String[] seeds = new String[count];
-    for (int i = 0; i < count; i++) {
-      seeds[i] = Ports.HOST + ":" + Ports.member(i);
-    }
-    return Node.builder()
-        .bind(Ports.HOST, 0)
-        .transport(RSocketTransport.tcp())
-        .seeds(seeds)
-        .build()
-        .start()
+  /**
+   * A client node in the cluster of {@code fanOut} members, returned once its view holds them all.
+   */
+  private static Node joined(int fanOut) {
+    Node node =
+        Node.builder()
+            .bind(Ports.HOST, 0)
+            .transport(RSocketTransport.tcp())
+            .seeds(Ports.HOST + ":" + Ports.member(Ports.firstMember(fanOut)))
+            .build()
+            .start()
+            .block(Wire.TIMEOUT);
+    // The view is replayed first, so this completes at once if the join already brought it all.
+    node.membership()
+        .events()
+        .filter(e -> node.membership().members().size() >= fanOut + 1)
+        .next()
         .block(Wire.TIMEOUT);
+    return node;
   }
 
-  /** Once per JVM: broadcasts to 1 and to all members, alternating 16 B and 1 KiB. */
+  /** Once per JVM: broadcasts to 1 and to 8 members, alternating 16 B and 1 KiB. */
   static void prewarm() {
     if (!Prewarm.pending("broadcast")) {
       return;
     }
-    Node one = seeded(1);
-    Node all = seeded(Ports.MEMBERS);
+    Node one = joined(1);
+    Node all = joined(Ports.MAX_FAN_OUT);
     try {
       Message[] messages = {
         Message.of(Wire.BCAST, new byte[16]), Message.of(Wire.BCAST, new byte[1024])

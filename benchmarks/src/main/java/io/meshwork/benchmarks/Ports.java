@@ -31,8 +31,15 @@ public final class Ports {
   /** Offset of the first broadcast member node; the others follow. */
   public static final int FIRST_MEMBER = 10;
 
-  /** How many broadcast member nodes the server starts. */
-  public static final int MEMBERS = 8;
+  /**
+   * The largest broadcast fan-out. The server runs one cluster per fan-out (1, 2, 4, 8 members),
+   * side by side: a broadcast reaches every live member of its sender's cluster, so fan-outs
+   * cannot share one.
+   */
+  public static final int MAX_FAN_OUT = 8;
+
+  /** How many broadcast member nodes the server starts: 1 + 2 + 4 + 8. */
+  public static final int MEMBERS = 2 * MAX_FAN_OUT - 1;
 
   private Ports() {}
 
@@ -63,5 +70,19 @@ public final class Ports {
    */
   public static int member(int member) {
     return base() + FIRST_MEMBER + member;
+  }
+
+  /**
+   * The first member of the cluster for one fan-out; the cluster's other members follow it. The
+   * cluster for fan-out {@code f} is members {@code f - 1} to {@code 2f - 2}.
+   *
+   * @param fanOut 1, 2, 4 or 8
+   * @return the member's index
+   */
+  public static int firstMember(int fanOut) {
+    if (fanOut < 1 || fanOut > MAX_FAN_OUT || Integer.bitCount(fanOut) != 1) {
+      throw new IllegalArgumentException("fan-out must be 1, 2, 4 or 8, got " + fanOut);
+    }
+    return fanOut - 1;
   }
 }

@@ -833,7 +833,8 @@ public final class Report {
             "- **Stream** rows: one request-stream of "
                 + RequestStreamThroughput.ITEMS
                 + " items per invocation, unbounded demand; op = item.",
-            "- **Broadcast** rows: a client node seeded with exactly M member addresses,"
+            "- **Broadcast** rows: a client node joins a cluster of exactly M member nodes (the server"
+                + " runs one per fan-out),"
                 + " `node.broadcast(message, BroadcastOptions.acknowledged())`, "
                 + BroadcastThroughput.IN_FLIGHT
                 + " broadcasts in flight, "
