@@ -793,7 +793,10 @@ public final class Report {
             "- **Processes.** `BenchServer` runs every server in its own JVM: a Meshwork node,"
                 + " a raw rsocket-java `RSocketServer` (zero-copy decoder, dispatching on the same"
                 + " routing metadata), a gRPC server with `directExecutor()` and one with the"
-                + " default executor, and 8 Meshwork member nodes for the broadcast. Clients run in"
+                + " default executor, and "
+                + Ports.MEMBERS
+                + " Meshwork member nodes for the broadcast, in clusters of 1, 2, 4 and 8."
+                + " Clients run in"
                 + " other JVMs, one per system and round (JMH in-process, `-f 0`), so no two"
                 + " systems share a client JVM, JIT profile or event loop. All on 127.0.0.1, TCP,"
                 + " native epoll.",
@@ -849,7 +852,7 @@ public final class Report {
                 + " 64 KiB fragment size and an inbound payload limit.",
             "- **Timeout:** Meshwork's default 30 s call timeout: each request-response attempt"
                 + " (broadcast deliveries included) is watched by the node's `DeadlineSweeper`, one"
-                + " periodic sweep per node and no timer per call; a stream's wait for its first"
+                + " sweep every 10 ms per node and no timer per call; a stream's wait for its first"
                 + " element is still a `Mono.delay` timer per stream. Fire-and-forget has none. The"
                 + " timeout(null) column shows what the timeout costs."));
     o.append("\n\n");
