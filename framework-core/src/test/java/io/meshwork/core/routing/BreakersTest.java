@@ -88,10 +88,17 @@ class BreakersTest {
       clock.advanceTimeBy(Duration.ofMillis(50));
     }
     assertThat(breakers.state(M)).isEqualTo(CircuitBreaker.State.CLOSED);
+    List<Throwable> failedFast = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      breakers.guard(M, Mono.never(), Duration.ofMillis(100)).take(Duration.ofMillis(100), clock).subscribe();
+      breakers.guard(M, Mono.never(), Duration.ofMillis(100))
+          .take(Duration.ofMillis(100), clock)
+          .subscribe(v -> {}, failedFast::add);
       clock.advanceTimeBy(Duration.ofMillis(100));
     }
     assertThat(breakers.state(M)).isEqualTo(CircuitBreaker.State.OPEN);
+    // once open, the rest of the calls failed at once, without waiting for their timeout
+    assertThat(failedFast)
+        .isNotEmpty()
+        .allSatisfy(e -> assertThat(e).isInstanceOf(CircuitOpenException.class));
   }
 }
