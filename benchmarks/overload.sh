@@ -47,9 +47,9 @@ fi
 
 ROUND_FILES=()
 for ((r = 1; r <= ROUNDS; r++)); do
-  echo "[overload] round $r of $ROUNDS: loads quiet, flood, flood-nice x protection on, off"
+  echo "[overload] round $r of $ROUNDS: loads quiet, flood, flood-nice x protection on, leases, off"
   timeout "$CAP" java -jar "$JAR" OverloadLatency -f 1 "${ITER[@]}" \
-    -p load=quiet,flood,flood-nice -p protection=on,off \
+    -p load=quiet,flood,flood-nice -p protection=on,leases,off \
     -jvmArgsAppend "-Xms1g -Xmx1g -XX:+UseG1GC -Dio.netty.leakDetection.level=disabled -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dmeshwork.bench.notes=$OUT/notes.txt" \
     -rf json -rff "$OUT/round-$r.json" > "$OUT/round-$r.log" 2>&1 \
     || { echo "[overload] round $r failed; see $OUT/round-$r.log" >&2; exit 1; }

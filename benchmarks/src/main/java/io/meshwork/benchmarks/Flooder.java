@@ -6,7 +6,6 @@ import io.meshwork.Node;
 import io.meshwork.RetryPolicy;
 import io.meshwork.Target;
 import io.meshwork.error.RejectedException;
-import io.meshwork.rsocket.RSocketTransport;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,7 +21,7 @@ import reactor.core.publisher.Sinks;
  * minutes, and prints {@code FLOODED waves=… sends=… served=… rejected=… failed=…}.
  *
  * <pre>{@code
- * java -cp meshwork-benchmarks.jar io.meshwork.benchmarks.Flooder <server port>
+ * java -cp meshwork-benchmarks.jar io.meshwork.benchmarks.Flooder <server port> [lease permits]
  * }</pre>
  */
 public final class Flooder {
@@ -48,11 +47,12 @@ public final class Flooder {
    */
   public static void main(String[] args) throws InterruptedException {
     Target server = Target.address(Ports.HOST + ":" + Integer.parseInt(args[0]));
+    int leases = args.length > 1 ? Integer.parseInt(args[1]) : 0;
     Node node =
         Node.builder()
             .id("flooder")
             .bind(Ports.HOST, 0)
-            .transport(RSocketTransport.tcp())
+            .transport(OverloadServer.transport(leases))
             .callOptions(CallOptions.defaults().timeout(Duration.ofSeconds(30)).retry(RetryPolicy.none()))
             .build()
             .start()

@@ -3,7 +3,6 @@ package io.meshwork.benchmarks;
 import io.meshwork.Message;
 import io.meshwork.Node;
 import io.meshwork.Target;
-import io.meshwork.rsocket.RSocketTransport;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -28,8 +27,9 @@ import org.openjdk.jmh.annotations.TearDown;
  *       priority: on 2 vCPUs it competes for the same cores as the node and the client), {@code
  *       flood-nice} (the flooder at {@code nice 19}: it gets the CPU the others leave, as a
  *       flooder on another machine would, while its traffic still hits the node).
- *   <li>{@code protection}: {@code on} (caps of 256 handlers and 64 per peer), {@code off} (no
- *       caps).
+ *   <li>{@code protection}: {@code on} (caps of 256 handlers and 64 per peer), {@code leases}
+ *       (the same caps, and RSocket leases of 64 permits per connection on every node, so the
+ *       flooder's calls beyond them wait at its own end), {@code off} (no caps).
  * </ul>
  *
  * Each trial starts its own node and flooder and stops them after, noting the flooder's counts
@@ -54,7 +54,7 @@ public class OverloadLatency {
   public String load;
 
   /** Whether the node has overload caps. */
-  @Param({"on", "off"})
+  @Param({"on", "leases", "off"})
   public String protection;
 
   private @Nullable ChildProcess server;
@@ -66,18 +66,19 @@ public class OverloadLatency {
   /** Starts the node, the healthy client and (per {@link #load}) the flooder. */
   @Setup
   public void start() throws Exception {
-    boolean on = protection.equals("on");
+    boolean on = !protection.equals("off");
+    String leases = Integer.toString(protection.equals("leases") ? PER_PEER : 0);
     server =
         ChildProcess.start(
             "node", 0, OverloadServer.class,
-            Integer.toString(on ? HANDLERS : 0), Integer.toString(on ? PER_PEER : 0));
+            Integer.toString(on ? HANDLERS : 0), Integer.toString(on ? PER_PEER : 0), leases);
     int port = Integer.parseInt(server.await("READY", 60).substring("READY ".length()).trim());
     target = Target.address(Ports.HOST + ":" + port);
     client =
         Node.builder()
             .id("healthy")
             .bind(Ports.HOST, 0)
-            .transport(RSocketTransport.tcp())
+            .transport(OverloadServer.transport(Integer.parseInt(leases)))
             .build()
             .start()
             .block(Wire.TIMEOUT);
@@ -85,7 +86,8 @@ public class OverloadLatency {
     if (!load.equals("quiet")) {
       flooder =
           ChildProcess.start(
-              "flooder", load.equals("flood-nice") ? 19 : 0, Flooder.class, Integer.toString(port));
+              "flooder", load.equals("flood-nice") ? 19 : 0, Flooder.class, Integer.toString(port),
+              leases);
       flooder.await("FLOODING", 60);
     }
   }

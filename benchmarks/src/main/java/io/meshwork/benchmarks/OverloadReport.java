@@ -26,7 +26,7 @@ public final class OverloadReport {
 
   private static final String[] PERCENTILES = {"50.0", "99.0", "99.9"};
   private static final String[] LOADS = {"quiet", "flood", "flood-nice"};
-  private static final String[] PROTECTIONS = {"on", "off"};
+  private static final String[] PROTECTIONS = {"on", "leases", "off"};
 
   private OverloadReport() {}
 

@@ -39,19 +39,35 @@ public final class OverloadServer {
   /**
    * Serves until stdin closes (or after 30 minutes).
    *
-   * @param args the node's handler cap and per-peer cap ({@code 0 0}: unprotected)
+   * @param args the node's handler cap and per-peer cap ({@code 0 0}: unprotected), then
+   *     optionally the lease permits per connection (absent or 0: no leases)
    * @throws InterruptedException if interrupted while serving
    */
   public static void main(String[] args) throws InterruptedException {
+    run(args);
+  }
+
+  /** How many calls may wait for a permit per connection, with leases on. */
+  static final int LEASE_PENDING = 2048;
+
+  /** RSocket over TCP, with leases of {@code permits} per connection if more than 0. */
+  static RSocketTransport transport(int permits) {
+    return permits > 0
+        ? RSocketTransport.builder().leases(permits, LEASE_PENDING).build()
+        : RSocketTransport.tcp();
+  }
+
+  private static void run(String[] args) throws InterruptedException {
     int handlers = Integer.parseInt(args[0]);
     int perPeer = Integer.parseInt(args[1]);
+    int leases = args.length > 2 ? Integer.parseInt(args[2]) : 0;
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     Duration slow = Duration.ofMillis(SLOW_MILLIS);
     NodeBuilder builder =
         Node.builder()
             .id("overloaded")
             .bind(Ports.HOST, 0)
-            .transport(RSocketTransport.tcp())
+            .transport(transport(leases))
             .metrics(MicrometerMetrics.of(registry))
             .route(FAST, Handlers.requestResponse(m -> Mono.just(m.reply(m.payload()))))
             .route(SLOW, Handlers.requestResponse(m -> Mono.delay(slow).thenReturn(m.reply("done"))))

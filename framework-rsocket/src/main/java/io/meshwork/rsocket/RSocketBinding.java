@@ -69,7 +69,11 @@ final class RSocketBinding implements TransportBinding {
             .host(local.address().host())
             .port(local.address().port())
             .childOption(ChannelOption.ALLOCATOR, settings.allocator());
-    return RSocketServer.create(this::accept)
+    RSocketServer server = RSocketServer.create(this::accept);
+    if (settings.leases()) {
+      server.lease(settings::configureLeases);
+    }
+    return server
         .maxTimeToFirstFrame(settings.setupTimeout())
         .maxInboundPayloadSize(rsocketInboundLimit)
         .fragment(settings.fragmentSize())
@@ -143,7 +147,11 @@ final class RSocketBinding implements TransportBinding {
                   .host(remote.host())
                   .port(remote.port())
                   .option(ChannelOption.ALLOCATOR, settings.allocator());
-          return RSocketConnector.create()
+          RSocketConnector connector = RSocketConnector.create();
+          if (settings.leases()) {
+            connector.lease(settings::configureLeases);
+          }
+          return connector
               .setupPayload(PeerInfoCodec.setupPayload(local))
               .metadataMimeType(MessageCodec.COMPOSITE_MIME)
               .dataMimeType("application/octet-stream")

@@ -5,6 +5,7 @@ import io.meshwork.transport.Responder;
 import io.meshwork.transport.Transport;
 import io.meshwork.transport.TransportBinding;
 import io.netty.buffer.ByteBufAllocator;
+import io.rsocket.core.LeaseSpec;
 import java.time.Duration;
 import java.util.Objects;
 import reactor.core.publisher.Mono;
@@ -77,8 +78,35 @@ public final class RSocketTransport implements Transport {
     private Duration keepAliveMaxLifetime = Duration.ofSeconds(30);
     private int fragmentSize = 64 * 1024;
     private ByteBufAllocator allocator = ByteBufAllocator.DEFAULT;
+    private int leasePermits;
+    private int leasePending;
 
     private Builder() {}
+
+    /**
+     * RSocket leases as flow control per connection: a peer may have at most {@code permits}
+     * requests (of any interaction model) running at this node, and this node at most that many
+     * at each peer. A call without a permit waits at the caller, up to {@code pending} per
+     * connection, and beyond that fails there with {@link io.meshwork.error.RejectedException}
+     * (retryable). A flooding Meshwork client is thus held back at its own end, and costs the node
+     * nothing beyond its permits. Off by default; set it on every node of a cluster, or on none: a
+     * node with leases cannot connect to one without (its SETUP asks for leases, which the other
+     * refuses). A plain RSocket client that ignores leases is refused with REJECTED beyond the
+     * permits it was granted.
+     *
+     * @param permits requests one connection may have running at the other end, at least 1
+     * @param pending calls one connection may hold waiting for a permit, at least 0
+     * @return this builder
+     */
+    public Builder leases(int permits, int pending) {
+      if (permits < 1 || pending < 0) {
+        throw new IllegalArgumentException(
+            "leases need permits >= 1 and pending >= 0, got " + permits + " and " + pending);
+      }
+      this.leasePermits = permits;
+      this.leasePending = pending;
+      return this;
+    }
 
     /**
      * How long an accepted TCP connection may stay silent before its SETUP frame, and how long a
@@ -156,7 +184,13 @@ public final class RSocketTransport implements Transport {
       }
       return new RSocketTransport(
           new Settings(
-              setupTimeout, keepAliveInterval, keepAliveMaxLifetime, fragmentSize, allocator));
+              setupTimeout,
+              keepAliveInterval,
+              keepAliveMaxLifetime,
+              fragmentSize,
+              allocator,
+              leasePermits,
+              leasePending));
     }
 
     private static void requirePositive(String name, Duration d) {
@@ -172,5 +206,19 @@ public final class RSocketTransport implements Transport {
       Duration keepAliveInterval,
       Duration keepAliveMaxLifetime,
       int fragmentSize,
-      ByteBufAllocator allocator) {}
+      ByteBufAllocator allocator,
+      int leasePermits,
+      int leasePending) {
+
+    /** How long a lease lasts; {@link PermitSender} renews it every half of it. */
+    static final Duration LEASE_TIME_TO_LIVE = Duration.ofHours(12);
+
+    boolean leases() {
+      return leasePermits > 0;
+    }
+
+    void configureLeases(LeaseSpec spec) {
+      spec.sender(new PermitSender(leasePermits, LEASE_TIME_TO_LIVE)).maxPendingRequests(leasePending);
+    }
+  }
 }

@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -42,8 +41,7 @@ class OverloadTest {
   private final LeakTrackingByteBufAllocator allocator = new LeakTrackingByteBufAllocator();
   private final List<Node> nodes = new ArrayList<>();
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  private final AtomicInteger running = new AtomicInteger();
-  private final AtomicInteger peak = new AtomicInteger();
+  private final SlowHandler handler = new SlowHandler();
 
   @AfterEach
   void stop() {
@@ -64,19 +62,6 @@ class OverloadTest {
     return n.start().block(CALL);
   }
 
-  /** A slow handler that records how many of it run at once. */
-  private <T> Mono<T> slowly(Mono<T> result) {
-    return Mono.defer(
-        () -> {
-          peak.accumulateAndGet(running.incrementAndGet(), Math::max);
-          // counted down before the end is signalled, that is before the node frees the slot
-          return Mono.delay(Duration.ofMillis(20))
-              .then(result)
-              .doOnTerminate(running::decrementAndGet)
-              .doOnCancel(running::decrementAndGet);
-        });
-  }
-
   @Test
   @DisplayName("10^5 fire-and-forget and 10^4 requests into a slow handler: refused beyond the caps")
   void flood() {
@@ -86,8 +71,8 @@ class OverloadTest {
             b ->
                 b.overloadLimits(HANDLERS, PER_PEER)
                     .metrics(MicrometerMetrics.of(registry))
-                    .route("slow", Handlers.requestResponse(m -> slowly(Mono.just(m.reply("done")))))
-                    .route("sink", (FireAndForgetHandler) m -> slowly(Mono.<Void>empty()))
+                    .route("slow", Handlers.requestResponse(m -> handler.slowly(Mono.just(m.reply("done")))))
+                    .route("sink", (FireAndForgetHandler) m -> handler.slowly(Mono.<Void>empty()))
                     .route("fast", Handlers.requestResponse(m -> Mono.just(m.reply("ok")))));
     Node flooder = node("flooder", b -> b);
     Node healthy = node("healthy", b -> b);
@@ -137,13 +122,13 @@ class OverloadTest {
             + " %.0f of them fire-and-forget; handlers at once peaked at %d (cap %d, per peer %d);"
             + " used heap %d MiB before, %d MiB after; healthy client p50/p99 %d/%d us unloaded,"
             + " %d/%d us during the flood%n",
-        served.get(), rejected.get(), rejectedInbound, rejectedSends, peak.get(), HANDLERS, PER_PEER,
+        served.get(), rejected.get(), rejectedInbound, rejectedSends, handler.peak(), HANDLERS, PER_PEER,
         heapBefore >> 20, heapAfter >> 20, pct(unloaded, 50), pct(unloaded, 99),
         pct(loaded, 50), pct(loaded, 99));
 
     assertThat(served.get() + rejected.get()).isEqualTo(10_000);
     assertThat(rejected.get()).isPositive();
-    assertThat(peak.get()).isLessThanOrEqualTo(PER_PEER); // one flooding peer: its cap binds first
+    assertThat(handler.peak()).isLessThanOrEqualTo(PER_PEER); // one flooding peer: its cap binds first
     assertThat(rejectedInbound).isEqualTo(rejected.get() + rejectedSends);
     assertThat(rejectedSends).isPositive(); // refused sends are dropped, and counted
     assertThat(heapAfter - heapBefore).isLessThan(64L << 20);
