@@ -55,11 +55,6 @@ final class PermitSender implements TrackingLeaseSender {
     return Lease.create(timeToLive, requests);
   }
 
-  /** What the peer has running here now. */
-  int running() {
-    return running.get();
-  }
-
   @Override
   public void onStart(int streamId, FrameType requestType, @Nullable ByteBuf metadata) {
     running.incrementAndGet();
