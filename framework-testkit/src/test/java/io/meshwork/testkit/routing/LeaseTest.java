@@ -2,20 +2,15 @@ package io.meshwork.testkit.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.meshwork.CallOptions;
 import io.meshwork.FireAndForgetHandler;
 import io.meshwork.Handlers;
 import io.meshwork.Message;
 import io.meshwork.Node;
-import io.meshwork.RetryPolicy;
 import io.meshwork.Target;
 import io.meshwork.core.metrics.MicrometerMetrics;
 import io.meshwork.error.RejectedException;
-import io.meshwork.rsocket.LeakTrackingByteBufAllocator;
-import io.meshwork.rsocket.RSocketTransport;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.awaitility.Awaitility;
@@ -38,39 +33,29 @@ class LeaseTest {
   private static final Duration CALL = Duration.ofSeconds(20);
   private static final int PERMITS = 8;
 
-  private final LeakTrackingByteBufAllocator allocator = new LeakTrackingByteBufAllocator();
-  private final List<Node> nodes = new ArrayList<>();
+  private final LoopbackNodes nodes = new LoopbackNodes(CALL);
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final SlowHandler handler = new SlowHandler();
 
   @AfterEach
   void stop() {
-    nodes.forEach(n -> n.shutdown().block(CALL));
-    allocator.assertAllReleased(Duration.ofSeconds(5));
+    nodes.stopAll();
   }
 
   private Node node(String id, int pending, boolean server) {
-    var b =
-        Node.builder()
-            .id(id)
-            .bind("127.0.0.1", 0)
-            .transport(
-                RSocketTransport.builder().allocator(allocator).leases(PERMITS, pending).build())
-            .callOptions(CallOptions.defaults().timeout(CALL).retry(RetryPolicy.none()));
-    if (server) {
-      b.metrics(MicrometerMetrics.of(registry))
-          .route("slow", Handlers.requestResponse(m -> handler.slowly(Mono.just(m.reply("done")))))
-          .route("sink", (FireAndForgetHandler) m -> handler.slowly(Mono.<Void>empty()));
-    }
-    Node n = b.build();
-    nodes.add(n);
-    return n.start().block(CALL);
+    return nodes.start(
+        id,
+        t -> t.leases(PERMITS, pending),
+        b ->
+            server
+                ? b.metrics(MicrometerMetrics.of(registry))
+                    .route("slow", Handlers.requestResponse(m -> handler.slowly(Mono.just(m.reply("done")))))
+                    .route("sink", (FireAndForgetHandler) m -> handler.slowly(Mono.<Void>empty()))
+                : b);
   }
 
   private double refusedByServer() {
-    return registry.find("meshwork.requests").tag("outcome", "rejected").timers().stream()
-        .mapToDouble(t -> t.count())
-        .sum();
+    return LoopbackNodes.refused(registry, null);
   }
 
   @Test

@@ -2,17 +2,13 @@ package io.meshwork.testkit.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.meshwork.CallOptions;
 import io.meshwork.FireAndForgetHandler;
 import io.meshwork.Handlers;
 import io.meshwork.Message;
 import io.meshwork.Node;
-import io.meshwork.RetryPolicy;
 import io.meshwork.Target;
 import io.meshwork.core.metrics.MicrometerMetrics;
 import io.meshwork.error.RejectedException;
-import io.meshwork.rsocket.LeakTrackingByteBufAllocator;
-import io.meshwork.rsocket.RSocketTransport;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,28 +34,17 @@ class OverloadTest {
   private static final int HANDLERS = 64;
   private static final int PER_PEER = 32;
 
-  private final LeakTrackingByteBufAllocator allocator = new LeakTrackingByteBufAllocator();
-  private final List<Node> nodes = new ArrayList<>();
+  private final LoopbackNodes nodes = new LoopbackNodes(CALL);
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final SlowHandler handler = new SlowHandler();
 
   @AfterEach
   void stop() {
-    nodes.forEach(n -> n.shutdown().block(CALL));
-    allocator.assertAllReleased(Duration.ofSeconds(5));
+    nodes.stopAll();
   }
 
   private Node node(String id, java.util.function.UnaryOperator<io.meshwork.NodeBuilder> more) {
-    Node n =
-        more.apply(
-                Node.builder()
-                    .id(id)
-                    .bind("127.0.0.1", 0)
-                    .transport(RSocketTransport.builder().allocator(allocator).build())
-                    .callOptions(CallOptions.defaults().timeout(CALL).retry(RetryPolicy.none())))
-            .build();
-    nodes.add(n);
-    return n.start().block(CALL);
+    return nodes.start(id, t -> t, more);
   }
 
   @Test
@@ -108,15 +93,8 @@ class OverloadTest {
         .block(Duration.ofSeconds(90));
     long heapAfter = usedHeapAfterGc();
 
-    double rejectedInbound =
-        registry.find("meshwork.requests").tag("outcome", "rejected").timers().stream()
-            .mapToDouble(t -> t.count())
-            .sum();
-    double rejectedSends =
-        registry.find("meshwork.requests").tag("outcome", "rejected")
-            .tag("interaction", "fire_and_forget").timers().stream()
-            .mapToDouble(t -> t.count())
-            .sum();
+    double rejectedInbound = LoopbackNodes.refused(registry, null);
+    double rejectedSends = LoopbackNodes.refused(registry, "fire_and_forget");
     System.out.printf(
         "flood: %d requests served, %d rejected at the caller; %.0f refusals counted by the server,"
             + " %.0f of them fire-and-forget; handlers at once peaked at %d (cap %d, per peer %d);"
