@@ -24,6 +24,11 @@ import reactor.util.context.Context;
  * at or after its deadline, so at most one tick late; calls that ended are dropped by the sweep.
  * On a virtual clock whose ticks align with the deadline (as in tests) it fires exactly on time.
  *
+ * <p>An idle sweeper schedules nothing: the first call watched arms it, and a sweep that leaves
+ * nothing to watch disarms it. A node with no call in flight costs no wake-up every tick (a
+ * process of 16 idle nodes used to take 1,600 timer wake-ups a second from its neighbours'
+ * CPU).
+ *
  * <p>Thread-safe. Disposing it stops the sweeps; pending timeouts then never fire.
  */
 public final class DeadlineSweeper implements Disposable {
@@ -44,18 +49,23 @@ public final class DeadlineSweeper implements Disposable {
    * allows that short wait for one-shot tasks only.
    */
   private final Disposable.Swap next = Disposables.swap();
+  /** 1 while a sweep is scheduled or running that will schedule the next; see {@link #watch}. */
+  private volatile int armed;
   private volatile boolean disposed;
 
+  @SuppressWarnings("rawtypes")
+  private static final AtomicIntegerFieldUpdater<DeadlineSweeper> ARMED =
+      AtomicIntegerFieldUpdater.newUpdater(DeadlineSweeper.class, "armed");
+
   /**
-   * Starts sweeping on the environment's scheduler.
+   * A sweeper on the environment's scheduler; it starts sweeping when the first call is watched.
    *
    * @param environment the node's scheduler and clock
-   * @param tick how often to sweep
+   * @param tick how often to sweep while any call is watched
    */
   public DeadlineSweeper(Environment environment, Duration tick) {
     this.environment = environment;
     this.tickNanos = tick.toNanos();
-    scheduleNext();
   }
 
   private void scheduleNext() {
@@ -68,7 +78,17 @@ public final class DeadlineSweeper implements Disposable {
       sweep();
     } finally {
       if (!disposed) {
-        scheduleNext();
+        if (watched != null || arrived.get() != null) {
+          scheduleNext();
+        } else {
+          armed = 0;
+          // A watch that pushed before the write above may have read armed == 1 and left: the
+          // entry it pushed is seen here, or it read 0 and armed the sweeper itself (volatile
+          // write, then read, on both sides). The compare-and-set lets only one of the two arm.
+          if (arrived.get() != null && ARMED.compareAndSet(this, 0, 1)) {
+            scheduleNext();
+          }
+        }
       }
     }
   }
@@ -97,6 +117,9 @@ public final class DeadlineSweeper implements Disposable {
       head = arrived.get();
       entry.next = head;
     } while (!arrived.compareAndSet(head, entry));
+    if (armed == 0 && ARMED.compareAndSet(this, 0, 1)) { // idle until now: sweep from a tick on
+      scheduleNext();
+    }
   }
 
   /** The deadline of something that starts now and may last {@code afterNanos}. */

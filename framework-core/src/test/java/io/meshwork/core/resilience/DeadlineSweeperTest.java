@@ -34,7 +34,7 @@ class DeadlineSweeperTest {
         .expectNoEvent(Duration.ZERO)
         .then(() -> clock.advanceTimeBy(Duration.ofMillis(8))) // deadline 103, sweep at 110
         .expectError(TimeoutException.class)
-        .verify();
+        .verify(Duration.ofSeconds(5));
     assertThat(cancelled).isTrue();
   }
 
@@ -55,7 +55,7 @@ class DeadlineSweeperTest {
   void errorsEmptyAndDispose() {
     StepVerifier.create(sweeper.timeout(Mono.error(new IllegalStateException("x")), Duration.ofMillis(10), TimeoutException::new))
         .expectError(IllegalStateException.class)
-        .verify();
+        .verify(Duration.ofSeconds(5));
     StepVerifier.create(sweeper.timeout(Mono.<String>empty(), Duration.ofMillis(10), TimeoutException::new))
         .verifyComplete();
     sweeper.dispose();
@@ -104,6 +104,7 @@ class DeadlineSweeperTest {
       long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
       for (int i = 0; i < 3_000 && System.nanoTime() - end < 0; i++) {
         DeadlineSweeper s = new DeadlineSweeper(environment, Duration.ofNanos(1_000));
+        s.timeout(Mono.never(), Duration.ofHours(1), TimeoutException::new).subscribe(); // armed
         // One-shot tasks keep the executor's thread taking from (and locking) its queue.
         for (int j = 0; j < 4; j++) {
           busy.schedule(() -> {}, j * 500L, java.util.concurrent.TimeUnit.NANOSECONDS);
@@ -120,5 +121,94 @@ class DeadlineSweeperTest {
       disposer.dispose();
     }
     assertThat(errors).isEmpty();
+  }
+
+  @Test
+  @DisplayName("an idle sweeper schedules nothing; a watched call arms it until a sweep finds nothing left")
+  void idleUntilWatched() {
+    CountingScheduler counted = new CountingScheduler(clock);
+    DeadlineSweeper idle =
+        new DeadlineSweeper(Environment.of(counted, new SplittableRandom(3)), Duration.ofMillis(10));
+    clock.advanceTimeBy(Duration.ofSeconds(1));
+    assertThat(counted.scheduled).as("sweeps scheduled while idle").isZero();
+
+    StepVerifier.create(idle.timeout(Mono.never(), Duration.ofMillis(100), TimeoutException::new))
+        .then(() -> clock.advanceTimeBy(Duration.ofMillis(100)))
+        .expectError(TimeoutException.class)
+        .verify(Duration.ofSeconds(5));
+    assertThat(counted.scheduled).as("one sweep per tick up to the deadline").isEqualTo(10);
+    clock.advanceTimeBy(Duration.ofSeconds(1));
+    assertThat(counted.scheduled).as("disarmed once nothing is left").isEqualTo(10);
+
+    StepVerifier.create(idle.timeout(Mono.never(), Duration.ofMillis(30), TimeoutException::new))
+        .then(() -> clock.advanceTimeBy(Duration.ofMillis(30)))
+        .expectError(TimeoutException.class)
+        .verify(Duration.ofSeconds(5));
+    assertThat(counted.scheduled).as("armed again by the next call").isEqualTo(13);
+    idle.dispose();
+  }
+
+  @Test
+  @DisplayName(
+      "calls watched from several threads while sweeps disarm and re-arm all time out: none is"
+          + " stranded on an idle sweeper")
+  void noCallStrandedByDisarming() throws Exception {
+    Scheduler sweeps = Schedulers.newSingle("sweeps");
+    Scheduler callers = Schedulers.newParallel("callers", 4);
+    DeadlineSweeper s =
+        new DeadlineSweeper(Environment.of(sweeps, new SplittableRandom(4)), Duration.ofNanos(200_000));
+    int bursts = 100;
+    int perBurst = 40;
+    try {
+      for (int b = 0; b < bursts; b++) {
+        // Each burst starts while the sweep that finds the last one's calls gone may be disarming.
+        java.util.concurrent.CountDownLatch timedOut = new java.util.concurrent.CountDownLatch(perBurst);
+        for (int i = 0; i < perBurst; i++) {
+          long after = 50_000L + (i % 7) * 30_000L;
+          Mono.defer(() -> s.timeout(Mono.never(), Duration.ofNanos(after), TimeoutException::new))
+              .subscribeOn(callers)
+              .subscribe(v -> {}, e -> timedOut.countDown());
+        }
+        assertThat(timedOut.await(5, java.util.concurrent.TimeUnit.SECONDS))
+            .as("burst %d: every call timed out (%d left)", b, timedOut.getCount())
+            .isTrue();
+      }
+    } finally {
+      s.dispose();
+      sweeps.dispose();
+      callers.dispose();
+    }
+  }
+
+  /** A scheduler that counts the delayed tasks scheduled on it, then delegates. */
+  private static final class CountingScheduler implements Scheduler {
+    private final Scheduler delegate;
+    int scheduled;
+
+    CountingScheduler(Scheduler delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public reactor.core.Disposable schedule(Runnable task) {
+      return delegate.schedule(task);
+    }
+
+    @Override
+    public reactor.core.Disposable schedule(
+        Runnable task, long delay, java.util.concurrent.TimeUnit unit) {
+      scheduled++;
+      return delegate.schedule(task, delay, unit);
+    }
+
+    @Override
+    public long now(java.util.concurrent.TimeUnit unit) {
+      return delegate.now(unit); // the virtual clock's time
+    }
+
+    @Override
+    public Worker createWorker() {
+      return delegate.createWorker();
+    }
   }
 }
