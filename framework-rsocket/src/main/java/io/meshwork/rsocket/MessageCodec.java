@@ -30,8 +30,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Messages to RSocket payloads and back.
  *
- * <p>Outbound: payload bytes are wrapped, not copied; the routing entry of each route is encoded
- * once and cached (up to {@value #MAX_CACHED_ROUTES} routes). Inbound: the data is copied once
+ * <p>Outbound: the routing entry of each route is encoded once and cached (up to {@value
+ * #MAX_CACHED_ROUTES} routes); a payload below {@value #DIRECT_FROM} bytes is wrapped, not copied,
+ * and a larger one is copied once, with the frame's metadata, into one pooled direct buffer. Inbound: the data is copied once
  * into a heap array the {@link Message} owns, and the payload is released — every {@code decode}
  * method releases the payload it is given, exactly once, whether it succeeds or throws.
  */
@@ -87,10 +88,9 @@ final class MessageCodec {
   Payload request(Message m, long lamportTime) {
     RouteEntry route = routeEntry(m.route());
     if (m.headers().isEmpty()) { // the usual case: the cached entry, and the Lamport time if any
-      if (lamportTime == 0) {
-        return ByteBufPayload.create(data(m), Unpooled.wrappedBuffer(route.routing));
-      }
-      return withData(m, route.thenLamport, lamportTime);
+      return lamportTime == 0
+          ? frame(m, route.routing, false, 0)
+          : frame(m, route.thenLamport, true, lamportTime);
     }
     int content = headersContentLength(m);
     // An unpooled heap buffer sized exactly (it may still grow: Netty reserves worst-case room
@@ -108,7 +108,7 @@ final class MessageCodec {
       return ByteBufPayload.create(wrapped(m));
     }
     if (m.headers().isEmpty()) {
-      return withData(m, LAMPORT_ONLY_PREFIX_BYTES, m.lamportTime());
+      return frame(m, LAMPORT_ONLY_PREFIX_BYTES, true, m.lamportTime());
     }
     int content = headersContentLength(m);
     ByteBuf metadata = Unpooled.buffer(HEADERS_ENTRY_PREFIX.length + 3 + content);
@@ -116,58 +116,66 @@ final class MessageCodec {
     return ByteBufPayload.create(wrapped(m), metadata);
   }
 
-  /** The data and Lamport-only metadata; if the metadata cannot be made, the data is released. */
-  private Payload withData(Message m, byte[] prefix, long lamportTime) {
-    ByteBuf data = data(m);
-    try {
-      return ByteBufPayload.create(data, lamportOnly(m, prefix, lamportTime));
-    } catch (RuntimeException | Error e) {
-      data.release();
-      throw e;
+  /**
+   * A frame whose metadata is {@code prefix} (a cached routing entry, or ending in the prefix of a
+   * headers entry with only a Lamport time), then the Lamport time if {@code timed}.
+   *
+   * <p>Below {@value #DIRECT_FROM} bytes of payload, both parts are plain arrays wrapped as they
+   * are (no allocator call, no size accounting); Netty copies such a frame into one direct buffer
+   * on write. From {@value #DIRECT_FROM} bytes on, the frame is built direct throughout, so Netty
+   * writes it as it is: a frame with any heap part is copied whole on write. Measured with {@code
+   * -prof gc} at 256 in flight, a 1 KiB request-response went from 4,153 to 2,803 client bytes per
+   * call; at 16 B the pooled allocations cost more client CPU than the copy they spare (0.3 to 0.6
+   * us per call in one run), hence the threshold, a guess between the two sizes measured.
+   */
+  private Payload frame(Message m, byte[] prefix, boolean timed, long lamportTime) {
+    int size = m.payloadSize();
+    if (size >= DIRECT_FROM) {
+      return oneBuffer(m, size, prefix, timed, lamportTime);
     }
+    byte[] array = m.payloadArray();
+    // A payload held as a buffer (a handler's m.reply(m.payload())) is copied: at this size a
+    // copy into an array costs less than a read-only buffer wrapper and the views Netty makes of
+    // it on write.
+    ByteBuf data = Unpooled.wrappedBuffer(array != null ? array : m.payloadBytes());
+    byte[] metadata = timed ? withLamport(prefix, lamportTime) : prefix;
+    return ByteBufPayload.create(data, Unpooled.wrappedBuffer(metadata));
   }
 
   /**
-   * The data of a frame whose metadata is {@link #lamportOnly}: from {@value #DIRECT_FROM} bytes
-   * on, copied into a pooled direct buffer, so that the frame rsocket-java composes is direct
-   * throughout and Netty writes it as it is. A frame with any heap part is copied whole on write,
-   * through a heap buffer of the frame's size ({@code CompositeByteBuf.nioBuffer}). Measured with
-   * {@code -prof gc} at 256 in flight, a 1 KiB request-response went from 4,153 to 2,803 client
-   * bytes per call; at 16 B the two pooled allocations cost more client CPU than the copy they
-   * spare (0.3 to 0.6 us per call in one run), hence the threshold, a guess between the two
-   * sizes measured. Below it the payload is wrapped, not copied.
+   * Metadata ({@code prefix}, then the Lamport time if {@code timed}) and data written into one
+   * pooled direct buffer: the data is the buffer itself, read from after the metadata, and the
+   * metadata a retained slice of it, so each holds one of its two references. One allocator call,
+   * one release and one view per frame, where a buffer per part took two allocator calls and two
+   * releases.
    */
-  private ByteBuf data(Message m) {
-    int size = m.payloadSize();
-    if (size < DIRECT_FROM) {
+  private Payload oneBuffer(
+      Message m, int size, byte[] prefix, boolean timed, long lamportTime) {
+    int meta = prefix.length + (timed ? 8 : 0);
+    ByteBuf both = allocator.directBuffer(meta + size, meta + size);
+    try {
+      both.writeBytes(prefix);
+      if (timed) {
+        both.writeLong(lamportTime);
+      }
       byte[] array = m.payloadArray();
-      // A payload held as a buffer (a handler's m.reply(m.payload())) is copied: at this size
-      // a copy into an array costs less than a read-only buffer wrapper and the views Netty
-      // makes of it on write.
-      return Unpooled.wrappedBuffer(array != null ? array : m.payloadBytes());
+      if (array != null) {
+        both.writeBytes(array);
+      } else {
+        both.writeBytes(m.payload());
+      }
+      ByteBuf metadata = both.retainedSlice(0, meta); // the second reference
+      return ByteBufPayload.create(both.readerIndex(meta), metadata); // data: the rest, no view
+    } catch (RuntimeException | Error e) {
+      both.release(); // the one reference taken so far (a failed slice takes none)
+      throw e;
     }
-    byte[] array = m.payloadArray();
-    ByteBuf direct = allocator.directBuffer(size, size);
-    return array != null ? direct.writeBytes(array) : direct.writeBytes(m.payload());
   }
 
   /** The payload wrapped, not copied: its array as it is, else a read-only view. */
   private static ByteBuf wrapped(Message m) {
     byte[] array = m.payloadArray();
     return array != null ? Unpooled.wrappedBuffer(array) : Unpooled.wrappedBuffer(m.payload());
-  }
-
-  /**
-   * Metadata of {@code prefix} (ending in the prefix of a headers entry with only a Lamport time)
-   * and the time: a pooled direct buffer when the data is one too, else a plain array wrapped as
-   * is (no allocator call, no size accounting, no growth check).
-   */
-  private ByteBuf lamportOnly(Message m, byte[] prefix, long lamportTime) {
-    if (m.payloadSize() < DIRECT_FROM) {
-      return Unpooled.wrappedBuffer(withLamport(prefix, lamportTime));
-    }
-    int size = prefix.length + 8;
-    return allocator.directBuffer(size, size).writeBytes(prefix).writeLong(lamportTime);
   }
 
   /** A new array: {@code prefix}, then the Lamport time. */

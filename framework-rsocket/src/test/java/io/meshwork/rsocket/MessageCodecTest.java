@@ -163,14 +163,25 @@ class MessageCodecTest {
   }
 
   @Test
-  @DisplayName("from DIRECT_FROM bytes on, frames are pooled direct buffers, round-trip and are released")
+  @DisplayName(
+      "from DIRECT_FROM bytes on, a frame's metadata and data are one pooled direct buffer,"
+          + " round-trip and are released")
   void directFrames() {
     for (int size : new int[] {MessageCodec.DIRECT_FROM - 1, MessageCodec.DIRECT_FROM, LIMIT}) {
       byte[] bytes = new byte[size];
       java.util.Arrays.fill(bytes, (byte) size);
+      boolean direct = size >= MessageCodec.DIRECT_FROM;
       Payload request = codec.request(Message.of("echo", bytes).stamped(null, 5));
-      assertThat(request.data().isDirect()).isEqualTo(size >= MessageCodec.DIRECT_FROM);
-      assertThat(request.metadata().isDirect()).isEqualTo(size >= MessageCodec.DIRECT_FROM);
+      assertThat(request.data().isDirect()).isEqualTo(direct);
+      assertThat(request.metadata().isDirect()).isEqualTo(direct);
+      if (direct) { // two slices of one buffer
+        assertThat(request.metadata().unwrap()).isSameAs(request.data());
+      }
+      Payload plain = codec.request(Message.of("echo", bytes), 0); // no Lamport time: routing only
+      assertThat(plain.data().isDirect()).isEqualTo(direct);
+      assertThat(plain.metadata().isDirect()).isEqualTo(direct);
+      assertThat(codec.decodeRequest(overTheWire(plain), true, peer, LIMIT, "self").payloadBytes())
+          .isEqualTo(bytes);
       Message in = codec.decodeRequest(overTheWire(request), true, peer, LIMIT, "self");
       assertThat(in.payloadBytes()).isEqualTo(bytes);
       assertThat(in.lamportTime()).isEqualTo(5);
