@@ -164,32 +164,35 @@ class MessageCodecTest {
 
   @Test
   @DisplayName(
-      "from DIRECT_FROM bytes on, a frame's metadata and data are one pooled direct buffer,"
-          + " round-trip and are released")
+      "at every size a frame's metadata and data are one pooled direct buffer (no heap part for"
+          + " Netty to copy on write), round-trip and are released")
   void directFrames() {
-    for (int size : new int[] {MessageCodec.DIRECT_FROM - 1, MessageCodec.DIRECT_FROM, LIMIT}) {
+    for (int size : new int[] {0, 1, 16, 511, 512, 1024, LIMIT}) {
       byte[] bytes = new byte[size];
       java.util.Arrays.fill(bytes, (byte) size);
-      boolean direct = size >= MessageCodec.DIRECT_FROM;
       Payload request = codec.request(Message.of("echo", bytes).stamped(null, 5));
-      assertThat(request.data().isDirect()).isEqualTo(direct);
-      assertThat(request.metadata().isDirect()).isEqualTo(direct);
-      if (direct) { // two slices of one buffer
-        assertThat(request.metadata().unwrap()).isSameAs(request.data());
-      }
+      assertThat(request.data().isDirect()).isTrue();
+      assertThat(request.metadata().isDirect()).isTrue();
+      assertThat(request.metadata().unwrap()).isSameAs(request.data()); // two parts of one buffer
       Payload plain = codec.request(Message.of("echo", bytes), 0); // no Lamport time: routing only
-      assertThat(plain.data().isDirect()).isEqualTo(direct);
-      assertThat(plain.metadata().isDirect()).isEqualTo(direct);
+      assertThat(plain.data().isDirect()).isTrue();
+      assertThat(plain.metadata().unwrap()).isSameAs(plain.data());
       assertThat(codec.decodeRequest(overTheWire(plain), true, peer, LIMIT, "self").payloadBytes())
           .isEqualTo(bytes);
       Message in = codec.decodeRequest(overTheWire(request), true, peer, LIMIT, "self");
       assertThat(in.payloadBytes()).isEqualTo(bytes);
       assertThat(in.lamportTime()).isEqualTo(5);
       Payload reply = codec.following(in.reply(in.payload()).stamped(null, 9), true);
-      assertThat(reply.data().isDirect()).isEqualTo(size >= MessageCodec.DIRECT_FROM);
+      assertThat(reply.data().isDirect()).isTrue();
+      assertThat(reply.metadata().unwrap()).isSameAs(reply.data());
       Message back = codec.decodeFollowing(overTheWire(reply), "echo", peer, true);
       assertThat(back.payloadBytes()).isEqualTo(bytes);
       assertThat(back.lamportTime()).isEqualTo(9);
+      Payload bare = codec.following(in.reply(in.payload()), true); // no Lamport time, no headers
+      assertThat(bare.hasMetadata()).isFalse();
+      assertThat(bare.data().isDirect()).isTrue();
+      assertThat(codec.decodeFollowing(overTheWire(bare), "echo", peer, true).payloadBytes())
+          .isEqualTo(bytes);
     }
   }
 
