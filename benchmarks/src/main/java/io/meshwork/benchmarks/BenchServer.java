@@ -8,7 +8,6 @@ import io.meshwork.Handlers;
 import io.meshwork.Message;
 import io.meshwork.Node;
 import io.meshwork.NodeBuilder;
-import io.meshwork.rsocket.RSocketTransport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.epoll.Epoll;
@@ -38,7 +37,7 @@ import reactor.core.publisher.Mono;
  * flags as the JMH forks), each on a fixed loopback port from {@link Ports}:
  *
  * <ul>
- *   <li>a Meshwork node ({@code RSocketTransport.tcp()}) serving {@code echo}, {@code sink}
+ *   <li>a Meshwork node ({@link Wire#meshworkTransport()}) serving {@code echo}, {@code sink}
  *       (fire-and-forget, counted), {@code count} and {@code stream};
  *   <li>a raw rsocket-java {@code RSocketServer} (zero-copy decoder) serving the same routes,
  *       dispatching on the same routing metadata, so both do comparable work per request;
@@ -128,7 +127,7 @@ public final class BenchServer implements AutoCloseable {
         Node.builder()
             .id(Wire.SERVER_NODE_ID)
             .bind(Ports.HOST, Ports.port(Ports.MESHWORK))
-            .transport(RSocketTransport.tcp())
+            .transport(Wire.meshworkTransport())
             .route(Wire.ECHO, Handlers.requestResponse(m -> Mono.just(m.reply(m.payload()))))
             .route(Wire.SINK, Handlers.fireAndForget(m -> meshworkSunk.increment()))
             .route(
@@ -156,7 +155,7 @@ public final class BenchServer implements AutoCloseable {
             Node.builder()
                 .id(Wire.memberId(i))
                 .bind(Ports.HOST, Ports.member(i))
-                .transport(RSocketTransport.tcp())
+                .transport(Wire.meshworkTransport())
                 .route(Wire.BCAST, Handlers.requestResponse(m -> Mono.just(m.reply(m.payload()))));
         if (i > first) {
           builder.seeds(Ports.HOST + ":" + Ports.member(first));

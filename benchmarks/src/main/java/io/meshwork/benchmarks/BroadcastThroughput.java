@@ -4,7 +4,6 @@ import io.meshwork.BroadcastOptions;
 import io.meshwork.Delivery;
 import io.meshwork.Message;
 import io.meshwork.Node;
-import io.meshwork.rsocket.RSocketTransport;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -79,7 +78,7 @@ public class BroadcastThroughput {
     Node node =
         Node.builder()
             .bind(Ports.HOST, 0)
-            .transport(RSocketTransport.tcp())
+            .transport(Wire.meshworkTransport())
             .seeds(Ports.HOST + ":" + Ports.member(Ports.firstMember(fanOut)))
             .build()
             .start()

@@ -5,7 +5,6 @@ import io.meshwork.Message;
 import io.meshwork.Node;
 import io.meshwork.NodeId;
 import io.meshwork.Target;
-import io.meshwork.rsocket.RSocketTransport;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -33,7 +32,7 @@ final class MeshworkClient implements BenchClient {
     this.node =
         Node.builder()
             .bind(Ports.HOST, 0)
-            .transport(RSocketTransport.tcp())
+            .transport(Wire.meshworkTransport())
             .callOptions(options)
             .build()
             .start()

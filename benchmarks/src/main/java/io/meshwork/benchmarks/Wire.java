@@ -3,6 +3,7 @@ package io.meshwork.benchmarks;
 import io.grpc.Drainable;
 import io.grpc.KnownLength;
 import io.grpc.MethodDescriptor;
+import io.meshwork.rsocket.RSocketTransport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
@@ -63,6 +64,21 @@ public final class Wire {
           .setRequestMarshaller(new BytesMarshaller())
           .setResponseMarshaller(new BytesMarshaller())
           .build();
+
+  /**
+   * Meshwork's transport for benchmark nodes: the defaults, except that {@code
+   * -Dmeshwork.bench.coalesceUpTo=N} sets the write-coalescing limit (0 turns it off), so one jar
+   * can compare both.
+   *
+   * @return the transport
+   */
+  public static RSocketTransport meshworkTransport() {
+    return RSocketTransport.builder()
+        .coalesceUpTo(
+            Integer.getInteger(
+                "meshwork.bench.coalesceUpTo", RSocketTransport.DEFAULT_COALESCE_UP_TO))
+        .build();
+  }
 
   private static final String ROUTING_MIME = WellKnownMimeType.MESSAGE_RSOCKET_ROUTING.getString();
 

@@ -68,7 +68,8 @@ final class RSocketBinding implements TransportBinding {
         TcpServer.create()
             .host(local.address().host())
             .port(local.address().port())
-            .childOption(ChannelOption.ALLOCATOR, settings.allocator());
+            .childOption(ChannelOption.ALLOCATOR, settings.allocator())
+            .doOnChannelInit((observer, channel, peer) -> settings.coalesce(channel));
     RSocketServer server = RSocketServer.create(this::accept);
     if (settings.leases()) {
       server.lease(settings::configureLeases);
@@ -146,7 +147,8 @@ final class RSocketBinding implements TransportBinding {
               TcpClient.create()
                   .host(remote.host())
                   .port(remote.port())
-                  .option(ChannelOption.ALLOCATOR, settings.allocator());
+                  .option(ChannelOption.ALLOCATOR, settings.allocator())
+                  .doOnChannelInit((observer, channel, peer) -> settings.coalesce(channel));
           RSocketConnector connector = RSocketConnector.create();
           if (settings.leases()) {
             connector.lease(settings::configureLeases);

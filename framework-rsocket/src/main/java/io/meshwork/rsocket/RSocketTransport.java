@@ -5,6 +5,7 @@ import io.meshwork.transport.Responder;
 import io.meshwork.transport.Transport;
 import io.meshwork.transport.TransportBinding;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
 import io.rsocket.core.LeaseSpec;
 import java.time.Duration;
 import java.util.Objects;
@@ -41,6 +42,12 @@ public final class RSocketTransport implements Transport {
   /** Room for metadata on top of the payload limit when RSocket reassembles fragments. */
   public static final int METADATA_ALLOWANCE = 64 * 1024;
 
+  /** Frames up to this many bytes are coalesced by default; see {@link Builder#coalesceUpTo}. */
+  public static final int DEFAULT_COALESCE_UP_TO = 2048;
+
+  /** The largest frame size {@link Builder#coalesceUpTo} accepts. */
+  public static final int MAX_COALESCE_UP_TO = 8192;
+
   private final Settings settings;
 
   private RSocketTransport(Settings settings) {
@@ -66,6 +73,11 @@ public final class RSocketTransport implements Transport {
     return new Builder();
   }
 
+  /** The validated options (package-private, for tests). */
+  Settings settings() {
+    return settings;
+  }
+
   @Override
   public Mono<TransportBinding> bind(PeerInfo local, Responder responder) {
     return Mono.defer(() -> new RSocketBinding(settings, local, responder).start());
@@ -80,6 +92,7 @@ public final class RSocketTransport implements Transport {
     private ByteBufAllocator allocator = ByteBufAllocator.DEFAULT;
     private int leasePermits;
     private int leasePending;
+    private int coalesceUpTo = DEFAULT_COALESCE_UP_TO;
 
     private Builder() {}
 
@@ -162,6 +175,26 @@ public final class RSocketTransport implements Transport {
     }
 
     /**
+     * Write coalescing: when several frames are written to a connection before it flushes, those
+     * of up to {@code bytes} each are copied into one batch buffer, so the socket gets one
+     * contiguous write instead of one scatter entry per frame part (rsocket-java hands over each
+     * frame as three or four buffers). A lone frame is never copied, so one call in flight costs
+     * nothing extra. Default {@value #DEFAULT_COALESCE_UP_TO} bytes; 0 turns it off. At 256 small
+     * requests in flight it cuts the CPU per request-response by about a quarter.
+     *
+     * @param bytes 0 to {@value #MAX_COALESCE_UP_TO}
+     * @return this builder
+     */
+    public Builder coalesceUpTo(int bytes) {
+      if (bytes < 0 || bytes > MAX_COALESCE_UP_TO) {
+        throw new IllegalArgumentException(
+            "coalesceUpTo must be 0 to " + MAX_COALESCE_UP_TO + " bytes, got " + bytes);
+      }
+      this.coalesceUpTo = bytes;
+      return this;
+    }
+
+    /**
      * Validates and builds.
      *
      * @return the transport
@@ -190,7 +223,8 @@ public final class RSocketTransport implements Transport {
               fragmentSize,
               allocator,
               leasePermits,
-              leasePending));
+              leasePending,
+              coalesceUpTo));
     }
 
     private static void requirePositive(String name, Duration d) {
@@ -208,10 +242,18 @@ public final class RSocketTransport implements Transport {
       int fragmentSize,
       ByteBufAllocator allocator,
       int leasePermits,
-      int leasePending) {
+      int leasePending,
+      int coalesceUpTo) {
 
     /** How long a lease lasts; {@link PermitSender} renews it every half of it. */
     static final Duration LEASE_TIME_TO_LIVE = Duration.ofHours(12);
+
+    /** Adds the write coalescer to a new connection's pipeline, unless coalescing is off. */
+    void coalesce(Channel channel) {
+      if (coalesceUpTo > 0) {
+        channel.pipeline().addFirst(FrameCoalescer.NAME, new FrameCoalescer(coalesceUpTo));
+      }
+    }
 
     boolean leases() {
       return leasePermits > 0;

@@ -9,6 +9,7 @@ import io.meshwork.NodeId;
 import io.meshwork.transport.Connection;
 import io.meshwork.transport.PeerInfo;
 import io.meshwork.transport.TransportBinding;
+import io.netty.channel.embedded.EmbeddedChannel;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -19,6 +20,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
 @DisplayName("RSocket bindings")
@@ -90,6 +94,46 @@ class RSocketBindingTest {
         .verifyComplete();
   }
 
+  @ParameterizedTest(name = "coalesceUpTo {0}")
+  @ValueSource(ints = {0, RSocketTransport.DEFAULT_COALESCE_UP_TO, RSocketTransport.MAX_COALESCE_UP_TO})
+  @DisplayName("many calls in flight, of mixed sizes, each get their own payload back")
+  void manyInFlight(int coalesceUpTo) {
+    RSocketTransport t =
+        RSocketTransport.builder().allocator(allocator).coalesceUpTo(coalesceUpTo).build();
+    TransportBinding server = bind(t, "server", new RecordingResponder());
+    TransportBinding client = bind(t, "client", new RecordingResponder());
+    Connection c = client.connect(server.local().address()).block(TIMEOUT);
+
+    int calls = 2_000;
+    // Sizes from 0 to 4,000 bytes: some frames coalesced, some above the limit, interleaved.
+    List<Boolean> intact =
+        Flux.range(0, calls)
+            .flatMap(
+                i -> {
+                  String body = String.valueOf((char) ('a' + i % 26)).repeat(i * 37 % 4_001);
+                  String sent = i + ":" + body;
+                  return c.requestResponse(Message.of("any", sent))
+                      .map(r -> r.payloadAsString().equals(sent));
+                },
+                256)
+            .collectList()
+            .block(TIMEOUT);
+    assertThat(intact).hasSize(calls).containsOnly(true);
+  }
+
+  @Test
+  @DisplayName("the write coalescer is on a connection's pipeline unless coalescing is off")
+  void coalescerInstalled() {
+    EmbeddedChannel on = new EmbeddedChannel();
+    RSocketTransport.builder().build().settings().coalesce(on);
+    assertThat(on.pipeline().get(FrameCoalescer.NAME)).isInstanceOf(FrameCoalescer.class);
+    EmbeddedChannel off = new EmbeddedChannel();
+    RSocketTransport.builder().coalesceUpTo(0).build().settings().coalesce(off);
+    assertThat(off.pipeline().get(FrameCoalescer.NAME)).isNull();
+    on.finishAndReleaseAll();
+    off.finishAndReleaseAll();
+  }
+
   @Nested
   @DisplayName("bounds against untrusted peers")
   class Bounds {
@@ -149,6 +193,11 @@ class RSocketBindingTest {
       assertThatThrownBy(() -> RSocketTransport.builder().fragmentSize(10).build())
           .hasMessageContaining("fragmentSize")
           .hasMessageContaining("10");
+      assertThatThrownBy(() -> RSocketTransport.builder().coalesceUpTo(-1))
+          .hasMessageContaining("coalesceUpTo");
+      assertThatThrownBy(
+              () -> RSocketTransport.builder().coalesceUpTo(RSocketTransport.MAX_COALESCE_UP_TO + 1))
+          .hasMessageContaining("coalesceUpTo");
     }
   }
 }

@@ -1,0 +1,209 @@
+package io.meshwork.rsocket;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import java.nio.channels.ClosedChannelException;
+import java.util.Arrays;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Copies the small frames written between two flushes into one direct buffer, so the socket is
+ * written from one contiguous region instead of one scatter entry per frame part.
+ *
+ * <p>rsocket-java hands the connection each frame as a composite of three or four buffers (length
+ * prefix, frame header, metadata, data). Netty writes a flush's worth of them with one {@code
+ * writev}, but every part is an I/O vector of its own: the channel gathers them one by one and the
+ * kernel copies them one by one, which for frames of a few dozen bytes costs more than the bytes.
+ * This handler keeps the first frame of a flush as it is; when a second small frame follows, it
+ * copies both, and every further small frame, into a batch buffer of up to {@link #BATCH_BYTES}.
+ * A frame larger than the configured maximum, a message that is not a buffer, a full batch
+ * and a flush all write what is pending first, so the order of bytes on the wire is the order of
+ * the writes. A lone frame before a flush is passed on untouched: one call in flight pays
+ * nothing.
+ *
+ * <p>Each write's promise completes when the batch holding it has been written (or fails with
+ * it), as Netty would complete it for the frame alone, so the sender's backpressure (reactor-netty
+ * requests more frames as their writes complete) is unchanged. Pending bytes are written
+ * downstream before a close, and released, with their promises failed, if the handler is removed
+ * (as the channel's pipeline is torn down) while they wait. One instance per channel; used on its event loop
+ * only.
+ */
+final class FrameCoalescer extends ChannelOutboundHandlerAdapter {
+
+  /** The handler's name in the pipeline. */
+  static final String NAME = "meshwork.coalescer";
+
+  /** The capacity of a batch buffer; at least {@link RSocketTransport#MAX_COALESCE_UP_TO}. */
+  static final int BATCH_BYTES = 32 * 1024;
+
+  private static final ChannelPromise[] NO_PROMISES = new ChannelPromise[0];
+
+  /** The first small frame since the last flush, not copied yet. */
+  private @Nullable ByteBuf first;
+
+  private @Nullable ChannelPromise firstPromise;
+
+  /** The batch being filled, once a second small frame arrived; its promises below. */
+  private @Nullable ByteBuf batch;
+
+  private ChannelPromise[] promises = NO_PROMISES;
+  private int promiseCount;
+
+  /** Frames up to this many bytes are copied into a batch. */
+  private final int maxCopied;
+
+  /**
+   * A coalescer for one channel.
+   *
+   * @param maxCopied the largest frame copied into a batch, 1 to {@link #BATCH_BYTES}
+   */
+  FrameCoalescer(int maxCopied) {
+    if (maxCopied < 1 || maxCopied > BATCH_BYTES) {
+      throw new IllegalArgumentException("maxCopied must be 1 to " + BATCH_BYTES + ": " + maxCopied);
+    }
+    this.maxCopied = maxCopied;
+  }
+
+  @Override
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    if (!(msg instanceof ByteBuf buf) || buf.readableBytes() > maxCopied) {
+      writePending(ctx);
+      ctx.write(msg, promise);
+      return;
+    }
+    ByteBuf f = first;
+    if (f == null && batch == null) {
+      first = buf;
+      firstPromise = promise;
+      return;
+    }
+    if (f != null) {
+      copy(ctx, f, clearFirst());
+    }
+    copy(ctx, buf, promise);
+  }
+
+  /** Copies a small frame into the batch (a new one if it does not fit) and releases it. */
+  private void copy(ChannelHandlerContext ctx, ByteBuf frame, ChannelPromise promise) {
+    ByteBuf b = batch;
+    if (b != null && b.writableBytes() < frame.readableBytes()) {
+      writeBatch(ctx);
+      b = null;
+    }
+    if (b == null) {
+      b = ctx.alloc().directBuffer(BATCH_BYTES, BATCH_BYTES);
+      batch = b;
+    }
+    int n = frame.readableBytes();
+    try {
+      // getBytes walks a composite part by part (memory to memory); writeBytes would first
+      // merge the parts into a temporary NIO buffer.
+      frame.getBytes(frame.readerIndex(), b, b.writerIndex(), n);
+      b.writerIndex(b.writerIndex() + n);
+    } finally {
+      frame.release();
+    }
+    if (!promise.isVoid()) {
+      if (promiseCount == promises.length) {
+        promises = Arrays.copyOf(promises, Math.max(16, promiseCount * 2));
+      }
+      promises[promiseCount++] = promise;
+    }
+  }
+
+  @Override
+  public void flush(ChannelHandlerContext ctx) {
+    writePending(ctx);
+    ctx.flush();
+  }
+
+  @Override
+  public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+    writePending(ctx);
+    ctx.close(promise);
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    discardPending(new ClosedChannelException());
+  }
+
+  /** Writes the lone first frame or the batch downstream (without flushing). */
+  private void writePending(ChannelHandlerContext ctx) {
+    ByteBuf f = first;
+    if (f != null) {
+      ctx.write(f, clearFirst());
+    } else if (batch != null) {
+      writeBatch(ctx);
+    }
+  }
+
+  /** Forgets the lone first frame (the caller holds it) and returns its promise. */
+  private ChannelPromise clearFirst() {
+    ChannelPromise fp = firstPromise;
+    first = null;
+    firstPromise = null;
+    return Objects.requireNonNull(fp);
+  }
+
+  private void writeBatch(ChannelHandlerContext ctx) {
+    ByteBuf b = batch;
+    batch = null;
+    if (b == null) {
+      return;
+    }
+    if (promiseCount == 0) {
+      ctx.write(b, ctx.voidPromise());
+      return;
+    }
+    ChannelPromise[] done = Arrays.copyOf(promises, promiseCount);
+    Arrays.fill(promises, 0, promiseCount, null);
+    promiseCount = 0;
+    ctx.write(b).addListener(new Completion(done));
+  }
+
+  private void discardPending(Throwable cause) {
+    ByteBuf f = first;
+    if (f != null) {
+      ChannelPromise fp = clearFirst();
+      f.release();
+      fp.tryFailure(cause);
+    }
+    ByteBuf b = batch;
+    if (b != null) {
+      batch = null;
+      b.release();
+      for (int i = 0; i < promiseCount; i++) {
+        promises[i].tryFailure(cause);
+        promises[i] = null;
+      }
+      promiseCount = 0;
+    }
+  }
+
+  /** Completes the promises of a batch's frames as the batch's write completes. */
+  private static final class Completion implements ChannelFutureListener {
+    private final ChannelPromise[] promises;
+
+    Completion(ChannelPromise[] promises) {
+      this.promises = promises;
+    }
+
+    @Override
+    public void operationComplete(ChannelFuture future) {
+      Throwable cause = future.cause();
+      for (ChannelPromise p : promises) {
+        if (cause == null) {
+          p.trySuccess();
+        } else {
+          p.tryFailure(cause);
+        }
+      }
+    }
+  }
+}
