@@ -159,6 +159,11 @@ public final class DeadlineSweeper implements Disposable {
     watched = kept;
   }
 
+  /** Whether no sweep is scheduled: nothing has been watched since the last sweep let go. */
+  boolean idle() {
+    return armed == 0;
+  }
+
   @Override
   public void dispose() {
     disposed = true;

@@ -167,7 +167,17 @@ public abstract class GuardedCall<T> extends Mono<T> {
         a.onError(Operators.onOperatorError(t, actual.currentContext()));
         return;
       }
-      source.subscribe(a);
+      a.starting = Thread.currentThread();
+      try {
+        source.subscribe(a);
+      } finally {
+        a.starting = null;
+      }
+      // An attempt that ended inside subscribe (a fire-and-forget handed to the connection, a
+      // cached value) never reaches the sweeper: no push, nothing to sweep.
+      if (a.watchAfterStart && !a.isDone()) {
+        call.policy().deadlines().watch(a);
+      }
     }
 
     @Override
@@ -273,6 +283,10 @@ public abstract class GuardedCall<T> extends Mono<T> {
     private volatile int done;
     private volatile int requestedOnce;
     private volatile @Nullable Subscription upstream;
+    /** The thread in {@link Guard#start} subscribing this attempt, while it is there. */
+    @Nullable Thread starting;
+    /** Set by an {@code onSubscribe} inside {@link Guard#start}: start watches, if still due. */
+    boolean watchAfterStart;
 
     Attempt(long deadlineNanos) {
       super(deadlineNanos);
@@ -298,7 +312,14 @@ public abstract class GuardedCall<T> extends Mono<T> {
         requestIfDue();
         GuardedCall<T> call = guard().call;
         if (call.attemptTimeout() != null) {
-          call.policy().deadlines().watch(this); // only now may a sweep expire it
+          // Only now may a sweep expire it. Inside start() (the usual case), start watches it
+          // once subscribe returns, unless it has ended by then; another thread's plain read of
+          // starting never equals that thread, so a late onSubscribe watches here.
+          if (starting == Thread.currentThread()) {
+            watchAfterStart = true;
+          } else {
+            call.policy().deadlines().watch(this);
+          }
         }
       }
     }

@@ -13,12 +13,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 import reactor.test.publisher.PublisherProbe;
@@ -220,6 +224,56 @@ class GuardedCallTest {
                       .hasMessageContaining("200 ms"))
           .verify();
       silent.assertWasCancelled();
+    }
+
+    @Test
+    @DisplayName("an attempt that ends inside subscribe never reaches the sweeper")
+    void endedAttemptNotWatched() {
+      StepVerifier.create(
+              policy.mono(() -> Mono.just("ok"), UnaryOperator.identity(), Duration.ofMillis(200),
+                  exact(3), e -> true, () -> "test"))
+          .expectNext("ok")
+          .verifyComplete();
+      StepVerifier.create(
+              policy.mono(Mono::<String>empty, UnaryOperator.identity(), Duration.ofMillis(200),
+                  exact(3), e -> true, () -> "test"))
+          .verifyComplete();
+      assertThat(policy.deadlines().idle()).as("no sweep scheduled").isTrue();
+    }
+
+    @Test
+    @DisplayName("an attempt whose onSubscribe comes after subscribe returned still times out")
+    void lateOnSubscribeWatched() {
+      AtomicReference<CoreSubscriber<? super String>> held = new AtomicReference<>();
+      AtomicBoolean cancelled = new AtomicBoolean();
+      Subscription upstream =
+          new Subscription() {
+            @Override
+            public void request(long n) {}
+
+            @Override
+            public void cancel() {
+              cancelled.set(true);
+            }
+          };
+      Mono<String> late =
+          new Mono<>() {
+            @Override
+            public void subscribe(CoreSubscriber<? super String> actual) {
+              held.set(actual); // its onSubscribe comes later, from the test
+            }
+          };
+      AtomicReference<Throwable> failed = new AtomicReference<>();
+      policy
+          .mono(() -> late, UnaryOperator.identity(), Duration.ofMillis(200), RetryPolicy.none(),
+              e -> true, () -> "test")
+          .subscribe(v -> {}, failed::set);
+      assertThat(policy.deadlines().idle()).as("not watched before its onSubscribe").isTrue();
+      held.get().onSubscribe(upstream);
+      assertThat(policy.deadlines().idle()).as("watched").isFalse();
+      clock.advanceTimeBy(Duration.ofMillis(200));
+      assertThat(failed.get()).isInstanceOf(CallTimeoutException.class);
+      assertThat(cancelled).isTrue();
     }
 
     @Test
