@@ -2,10 +2,10 @@ package io.meshwork.rsocket;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
+import io.netty.util.concurrent.PromiseNotifier;
 import java.nio.channels.ClosedChannelException;
 import java.util.Arrays;
 import java.util.Objects;
@@ -30,8 +30,8 @@ import org.jspecify.annotations.Nullable;
  * it), as Netty would complete it for the frame alone, so the sender's backpressure (reactor-netty
  * requests more frames as their writes complete) is unchanged. Pending bytes are written
  * downstream before a close, and released, with their promises failed, if the handler is removed
- * (as the channel's pipeline is torn down) while they wait. One instance per channel; used on its event loop
- * only.
+ * (as the channel's pipeline is torn down) while they wait. One instance per channel; used on its
+ * event loop only.
  */
 final class FrameCoalescer extends ChannelOutboundHandlerAdapter {
 
@@ -92,7 +92,7 @@ final class FrameCoalescer extends ChannelOutboundHandlerAdapter {
   private void copy(ChannelHandlerContext ctx, ByteBuf frame, ChannelPromise promise) {
     ByteBuf b = batch;
     if (b != null && b.writableBytes() < frame.readableBytes()) {
-      writeBatch(ctx);
+      writeBatch(ctx, b);
       b = null;
     }
     if (b == null) {
@@ -136,10 +136,11 @@ final class FrameCoalescer extends ChannelOutboundHandlerAdapter {
   /** Writes the lone first frame or the batch downstream (without flushing). */
   private void writePending(ChannelHandlerContext ctx) {
     ByteBuf f = first;
+    ByteBuf b = batch;
     if (f != null) {
       ctx.write(f, clearFirst());
-    } else if (batch != null) {
-      writeBatch(ctx);
+    } else if (b != null) {
+      writeBatch(ctx, b);
     }
   }
 
@@ -151,12 +152,9 @@ final class FrameCoalescer extends ChannelOutboundHandlerAdapter {
     return Objects.requireNonNull(fp);
   }
 
-  private void writeBatch(ChannelHandlerContext ctx) {
-    ByteBuf b = batch;
+  /** Writes the batch downstream; its frames' promises complete with that write. */
+  private void writeBatch(ChannelHandlerContext ctx, ByteBuf b) {
     batch = null;
-    if (b == null) {
-      return;
-    }
     if (promiseCount == 0) {
       ctx.write(b, ctx.voidPromise());
       return;
@@ -164,7 +162,7 @@ final class FrameCoalescer extends ChannelOutboundHandlerAdapter {
     ChannelPromise[] done = Arrays.copyOf(promises, promiseCount);
     Arrays.fill(promises, 0, promiseCount, null);
     promiseCount = 0;
-    ctx.write(b).addListener(new Completion(done));
+    ctx.write(b).addListener(new PromiseNotifier<Void, ChannelFuture>(done));
   }
 
   private void discardPending(Throwable cause) {
@@ -183,27 +181,6 @@ final class FrameCoalescer extends ChannelOutboundHandlerAdapter {
         promises[i] = null;
       }
       promiseCount = 0;
-    }
-  }
-
-  /** Completes the promises of a batch's frames as the batch's write completes. */
-  private static final class Completion implements ChannelFutureListener {
-    private final ChannelPromise[] promises;
-
-    Completion(ChannelPromise[] promises) {
-      this.promises = promises;
-    }
-
-    @Override
-    public void operationComplete(ChannelFuture future) {
-      Throwable cause = future.cause();
-      for (ChannelPromise p : promises) {
-        if (cause == null) {
-          p.trySuccess();
-        } else {
-          p.tryFailure(cause);
-        }
-      }
     }
   }
 }
