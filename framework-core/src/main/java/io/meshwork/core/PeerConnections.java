@@ -130,23 +130,40 @@ final class PeerConnections {
           if (b == null) {
             return Mono.error(new IllegalStateException("Node " + self + " is not bound yet"));
           }
-          return dialing.computeIfAbsent(address, a -> attempt(b, a));
+          // Checked again under the map's lock: a dial that has just ended registers its
+          // connection before it leaves the map, so a caller that missed both the connection
+          // above and the dial here finds the connection now, instead of dialling a second one.
+          Connection[] registered = new Connection[1];
+          Mono<Connection> pending =
+              dialing.computeIfAbsent(
+                  address,
+                  a -> {
+                    Connection c = byAddress.get(a);
+                    if (c != null && !c.isDisposed()) {
+                      registered[0] = c;
+                      return null;
+                    }
+                    return attempt(b, a);
+                  });
+          return pending != null ? pending : Mono.just(registered[0]);
         });
   }
 
   private Mono<Connection> attempt(TransportBinding b, Address a) {
     AtomicReference<Mono<Connection>> cached = new AtomicReference<>();
     // Leave the dedupe map before the outcome reaches subscribers: a retry that resubscribes
-    // from within onError must start a new dial, not get this one's cached failure.
+    // from within onError must start a new dial, not get this one's cached failure. A connection
+    // is registered first, so that no caller sees neither it nor this dial (it would dial again:
+    // a second connection, and with leases a second set of permits).
     Mono<Connection> attempt =
         b.connect(a)
+            .doOnNext(c -> register(c, a))
             .doOnEach(
                 signal -> {
                   if (signal.isOnNext() || signal.isOnError()) {
                     dialing.remove(a, cached.get());
                   }
                 })
-            .doOnNext(c -> register(c, a))
             .onErrorMap(
                 e -> !(e instanceof MeshworkException),
                 e ->
