@@ -164,33 +164,46 @@ class MessageCodecTest {
 
   @Test
   @DisplayName(
-      "at every size a frame's metadata and data are one pooled direct buffer (no heap part for"
-          + " Netty to copy on write), round-trip and are released")
-  void directFrames() {
-    for (int size : new int[] {0, 1, 16, 511, 512, 1024, LIMIT}) {
+      "below WRAP_FROM a frame's metadata and data are one pooled direct buffer; from it the"
+          + " payload is wrapped, not copied; either way it round-trips and is released")
+  void framesByPayloadSize() {
+    int w = MessageCodec.WRAP_FROM;
+    for (int size : new int[] {0, 1, 16, w - 1, w, 1024, LIMIT}) {
+      boolean wrapped = size >= w;
       byte[] bytes = new byte[size];
       java.util.Arrays.fill(bytes, (byte) size);
-      Payload request = codec.request(Message.of("echo", bytes).stamped(null, 5));
-      assertThat(request.data().isDirect()).isTrue();
-      assertThat(request.metadata().isDirect()).isTrue();
-      assertThat(request.metadata().unwrap()).isSameAs(request.data()); // two parts of one buffer
-      Payload plain = codec.request(Message.of("echo", bytes), 0); // no Lamport time: routing only
-      assertThat(plain.data().isDirect()).isTrue();
-      assertThat(plain.metadata().unwrap()).isSameAs(plain.data());
+      Message out = Message.of("echo", bytes);
+      Payload request = codec.request(out.stamped(null, 5));
+      Payload plain = codec.request(out, 0); // no Lamport time: routing only
+      if (wrapped) { // the message's own array: no copy until the write
+        assertThat(request.data().array()).isSameAs(out.payloadArray());
+        assertThat(plain.data().array()).isSameAs(out.payloadArray());
+      } else {
+        assertThat(request.data().isDirect()).isTrue();
+        assertThat(request.metadata().isDirect()).isTrue();
+        assertThat(request.metadata().unwrap()).isSameAs(request.data()); // parts of one buffer
+        assertThat(plain.data().isDirect()).isTrue();
+        assertThat(plain.metadata().unwrap()).isSameAs(plain.data());
+      }
       assertThat(codec.decodeRequest(overTheWire(plain), true, peer, LIMIT, "self").payloadBytes())
           .isEqualTo(bytes);
       Message in = codec.decodeRequest(overTheWire(request), true, peer, LIMIT, "self");
       assertThat(in.payloadBytes()).isEqualTo(bytes);
       assertThat(in.lamportTime()).isEqualTo(5);
       Payload reply = codec.following(in.reply(in.payload()).stamped(null, 9), true);
-      assertThat(reply.data().isDirect()).isTrue();
-      assertThat(reply.metadata().unwrap()).isSameAs(reply.data());
+      if (wrapped) { // a read-only view of the received array, not a copy of it
+        assertThat(reply.data().isReadOnly()).isTrue();
+        assertThat(reply.data().isDirect()).isFalse();
+      } else {
+        assertThat(reply.data().isDirect()).isTrue();
+        assertThat(reply.metadata().unwrap()).isSameAs(reply.data());
+      }
       Message back = codec.decodeFollowing(overTheWire(reply), "echo", peer, true);
       assertThat(back.payloadBytes()).isEqualTo(bytes);
       assertThat(back.lamportTime()).isEqualTo(9);
       Payload bare = codec.following(in.reply(in.payload()), true); // no Lamport time, no headers
       assertThat(bare.hasMetadata()).isFalse();
-      assertThat(bare.data().isDirect()).isTrue();
+      assertThat(bare.data().isDirect()).isEqualTo(!wrapped);
       assertThat(codec.decodeFollowing(overTheWire(bare), "echo", peer, true).payloadBytes())
           .isEqualTo(bytes);
     }
