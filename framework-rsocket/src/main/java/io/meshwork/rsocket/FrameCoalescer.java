@@ -23,8 +23,10 @@ import org.jspecify.annotations.Nullable;
  * copies both, and every further small frame, into a batch buffer of up to {@link #BATCH_BYTES}.
  * A frame larger than the configured maximum, a message that is not a buffer, a full batch
  * and a flush all write what is pending first, so the order of bytes on the wire is the order of
- * the writes. A lone frame before a flush is passed on untouched: one call in flight pays
- * nothing.
+ * the writes. A lone frame before a flush, and a frame above the maximum, is passed on untouched
+ * if it is all direct memory (one call in flight pays nothing), else copied once into a direct
+ * buffer of its own: {@link MessageCodec} wraps large payloads instead of copying them, counting
+ * on this handler for their one copy.
  *
  * <p>Each write's promise completes when the batch holding it has been written (or fails with
  * it), as Netty would complete it for the frame alone, so the sender's backpressure (reactor-netty
@@ -71,9 +73,14 @@ final class FrameCoalescer extends ChannelOutboundHandlerAdapter {
 
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-    if (!(msg instanceof ByteBuf buf) || buf.readableBytes() > maxCopied) {
+    if (!(msg instanceof ByteBuf buf)) {
       writePending(ctx);
       ctx.write(msg, promise);
+      return;
+    }
+    if (buf.readableBytes() > maxCopied) {
+      writePending(ctx);
+      writeDirect(ctx, buf, promise);
       return;
     }
     ByteBuf f = first;
@@ -138,10 +145,42 @@ final class FrameCoalescer extends ChannelOutboundHandlerAdapter {
     ByteBuf f = first;
     ByteBuf b = batch;
     if (f != null) {
-      ctx.write(f, clearFirst());
+      writeDirect(ctx, f, clearFirst());
     } else if (b != null) {
       writeBatch(ctx, b);
     }
+  }
+
+  /**
+   * Writes a frame downstream as it is if it is all direct memory, else copied part by part into
+   * one pooled direct buffer, and the frame released. Netty's socket channels copy a frame with a
+   * heap part too, but a composite one by first merging it into a new heap buffer: two copies and
+   * a garbage array per frame, where this makes one copy and no garbage. If the copy fails, the
+   * frame is released and the write's promise failed.
+   */
+  private static void writeDirect(ChannelHandlerContext ctx, ByteBuf frame, ChannelPromise promise) {
+    if (frame.isDirect()) {
+      ctx.write(frame, promise);
+      return;
+    }
+    ByteBuf copy;
+    try {
+      int n = frame.readableBytes();
+      copy = ctx.alloc().directBuffer(n, n);
+      try {
+        frame.getBytes(frame.readerIndex(), copy, 0, n);
+        copy.writerIndex(n);
+      } catch (RuntimeException | Error e) {
+        copy.release();
+        throw e;
+      }
+    } catch (RuntimeException | Error e) {
+      promise.tryFailure(e);
+      return;
+    } finally {
+      frame.release();
+    }
+    ctx.write(copy, promise);
   }
 
   /** Forgets the lone first frame (the caller holds it) and returns its promise. */

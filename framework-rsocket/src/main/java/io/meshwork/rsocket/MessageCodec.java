@@ -29,8 +29,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Outbound: the routing entry of each route is encoded once and cached (up to {@value
  * #MAX_CACHED_ROUTES} routes); a small payload is copied once, with the frame's metadata, into one
- * pooled direct buffer, and a payload of {@value #WRAP_FROM} bytes or more is wrapped, to be
- * copied once on write. Inbound: the data is copied once into a heap
+ * pooled direct buffer, and on coalesced connections a payload of {@value #WRAP_FROM} bytes or
+ * more is wrapped, to be copied once by the {@link FrameCoalescer}. Inbound: the data is copied once into a heap
  * array the {@link Message} owns, and the payload is released — every {@code decode} method
  * releases the payload it is given, exactly once, whether it succeeds or throws.
  */
@@ -61,14 +61,29 @@ final class MessageCodec {
 
   private static final int ROUTE_SLOTS = 64;
 
-  /** The payload size from which an outgoing frame wraps the payload instead of copying it. */
+  /**
+   * The payload size from which an outgoing frame wraps the payload instead of copying it, when
+   * the connection's {@link FrameCoalescer} is there to copy it once on write.
+   */
   static final int WRAP_FROM = 512;
+
+  /** {@link #WRAP_FROM}, or never (coalescing off). */
+  private final int wrapFrom;
 
   /** Recently decoded routes (see {@link #routeAt}); racy writes of immutable entries are fine. */
   private final @Nullable DecodedRoute[] decodedRoutes = new DecodedRoute[ROUTE_SLOTS];
 
-  MessageCodec(ByteBufAllocator allocator) {
+  /**
+   * A codec for the connections of one binding.
+   *
+   * @param allocator the frames' allocator
+   * @param coalesced whether the connections write through a {@link FrameCoalescer}, which copies
+   *     a frame with a heap part into direct memory part by part; without it Netty would first
+   *     merge such a frame into a heap buffer, so large payloads are then copied here instead
+   */
+  MessageCodec(ByteBufAllocator allocator, boolean coalesced) {
     this.allocator = allocator;
+    this.wrapFrom = coalesced ? WRAP_FROM : Integer.MAX_VALUE;
   }
 
   /** The first frame of a request: routing entry, then headers if any. Released by rsocket. */
@@ -115,7 +130,8 @@ final class MessageCodec {
    * A frame whose metadata is {@code prefix} (a cached routing entry, or ending in the prefix of a
    * headers entry with only a Lamport time), then the Lamport time if {@code timed}.
    *
-   * <p>Below {@link #WRAP_FROM} bytes of payload, metadata and data are written into one pooled
+   * <p>Below {@link #WRAP_FROM} bytes of payload (at every size without coalescing), metadata and
+   * data are written into one pooled
    * direct buffer: the data is the buffer itself, read from after the metadata, and the metadata a
    * retained slice of it, so each holds one of its two references. One allocator call, one release
    * and one view per frame. A frame with any heap part is copied whole on write (into the
@@ -123,13 +139,14 @@ final class MessageCodec {
    * saves nothing: measured at 16 B before write coalescing, one buffer took throughput from 0.85
    * to 0.96 and 0.88 to 0.99 of raw RSocket's.
    *
-   * <p>From {@link #WRAP_FROM} bytes the payload is wrapped, not copied, behind a small heap
-   * metadata buffer: the one copy is then the write's own (into the coalescer's batch, or Netty's
-   * direct buffer), where one buffer would be copied twice, once here and once into the batch.
+   * <p>From {@link #WRAP_FROM} bytes, on coalesced connections, the payload is wrapped, not
+   * copied, behind a small heap metadata buffer: the one copy is then the coalescer's (into its
+   * batch, or a direct buffer of the frame's own), where one buffer would be copied twice, once
+   * here and once into the batch.
    */
   private Payload frame(Message m, byte[] prefix, boolean timed, long lamportTime) {
     int meta = prefix.length + (timed ? 8 : 0);
-    if (m.payloadSize() >= WRAP_FROM) {
+    if (m.payloadSize() >= wrapFrom) {
       ByteBuf metadata = Unpooled.wrappedBuffer(new byte[meta]).writerIndex(0);
       metadata.writeBytes(prefix);
       if (timed) {
@@ -159,7 +176,7 @@ final class MessageCodec {
    */
   private Payload dataOnly(Message m) {
     int size = m.payloadSize();
-    if (size >= WRAP_FROM) {
+    if (size >= wrapFrom) {
       return ByteBufPayload.create(wrapped(m));
     }
     ByteBuf data = allocator.directBuffer(size, size);

@@ -52,7 +52,7 @@ final class RSocketBinding implements TransportBinding {
     this.settings = settings;
     this.local = local;
     this.responder = responder;
-    this.codec = new MessageCodec(settings.allocator());
+    this.codec = new MessageCodec(settings.allocator(), settings.coalesceUpTo() > 0);
     // rsocket-java requires its limit to be at least one whole frame.
     this.rsocketInboundLimit =
         (int)

@@ -19,7 +19,7 @@ import reactor.test.publisher.TestPublisher;
 class EncodedReplyTest {
 
   private final LeakTrackingByteBufAllocator allocator = new LeakTrackingByteBufAllocator();
-  private final MessageCodec codec = new MessageCodec(allocator);
+  private final MessageCodec codec = new MessageCodec(allocator, true);
 
   @AfterEach
   void noLeaks() {

@@ -53,6 +53,32 @@ class FrameCoalescerTest {
   }
 
   @Test
+  void aLoneOrLargeFrameWithAHeapPartLeavesAsOneDirectCopy() {
+    ByteBuf lone = mixed("head:", "heap body");
+    ByteBuf large = mixed("head:", "H".repeat(MAX + 1));
+    String loneText = lone.toString(StandardCharsets.US_ASCII);
+    String largeText = large.toString(StandardCharsets.US_ASCII);
+    ChannelPromise p1 = channel.newPromise();
+    ChannelPromise p2 = channel.newPromise();
+    channel.write(lone, p1);
+    channel.write(large, p2); // above the maximum: writes the lone frame, then itself
+    assertThat(lone.refCnt()).as("copied and released").isZero();
+    assertThat(large.refCnt()).as("copied and released").isZero();
+    channel.flush();
+
+    ByteBuf first = channel.readOutbound();
+    ByteBuf second = channel.readOutbound();
+    assertThat(first.isDirect()).isTrue();
+    assertThat(first.toString(StandardCharsets.US_ASCII)).isEqualTo(loneText);
+    assertThat(second.isDirect()).isTrue();
+    assertThat(second.toString(StandardCharsets.US_ASCII)).isEqualTo(largeText);
+    assertThat(p1.isSuccess()).isTrue();
+    assertThat(p2.isSuccess()).isTrue();
+    first.release();
+    second.release();
+  }
+
+  @Test
   void framesBetweenFlushesLeaveAsOneBufferInOrder() {
     List<ByteBuf> frames = new ArrayList<>();
     List<ChannelPromise> promises = new ArrayList<>();
@@ -174,6 +200,14 @@ class FrameCoalescerTest {
     ByteBuf b = allocator.directBuffer(text.length());
     b.writeCharSequence(text, StandardCharsets.US_ASCII);
     return b;
+  }
+
+  /** A frame as rsocket-java builds one around a wrapped heap payload: direct header, heap data. */
+  private ByteBuf mixed(String header, String body) {
+    CompositeByteBuf frame = allocator.compositeDirectBuffer(2);
+    frame.addComponents(
+        true, frame(header), Unpooled.wrappedBuffer(body.getBytes(StandardCharsets.US_ASCII)));
+    return frame;
   }
 
   /** Like rsocket-java's frames: a length prefix plus a composite of the frame's parts. */

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class MessageCodecTest {
 
   private final LeakTrackingByteBufAllocator allocator = new LeakTrackingByteBufAllocator();
-  private final MessageCodec codec = new MessageCodec(allocator);
+  private final MessageCodec codec = new MessageCodec(allocator, true);
   private static final int LIMIT = 1024;
   private final NodeId peer = NodeId.of("peer");
 
@@ -207,6 +207,22 @@ class MessageCodecTest {
       assertThat(codec.decodeFollowing(overTheWire(bare), "echo", peer, true).payloadBytes())
           .isEqualTo(bytes);
     }
+  }
+
+  @Test
+  @DisplayName("without coalescing, a large payload is still copied into one direct buffer")
+  void uncoalescedFramesAreDirect() {
+    MessageCodec plain = new MessageCodec(allocator, false);
+    byte[] bytes = new byte[LIMIT];
+    Payload request = plain.request(Message.of("echo", bytes).stamped(null, 5));
+    assertThat(request.data().isDirect()).isTrue();
+    assertThat(request.metadata().unwrap()).isSameAs(request.data());
+    Payload reply = plain.following(Message.of("echo", bytes), true);
+    assertThat(reply.data().isDirect()).isTrue();
+    assertThat(plain.decodeRequest(overTheWire(request), true, peer, LIMIT, "self").payloadBytes())
+        .isEqualTo(bytes);
+    assertThat(plain.decodeFollowing(overTheWire(reply), "echo", peer, true).payloadBytes())
+        .isEqualTo(bytes);
   }
 
   @Test

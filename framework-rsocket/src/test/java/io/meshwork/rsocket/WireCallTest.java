@@ -25,7 +25,7 @@ import reactor.test.publisher.TestPublisher;
 class WireCallTest {
 
   private final LeakTrackingByteBufAllocator allocator = new LeakTrackingByteBufAllocator();
-  private final MessageCodec codec = new MessageCodec(allocator);
+  private final MessageCodec codec = new MessageCodec(allocator, true);
   private final NodeId peer = NodeId.of("peer");
   private final Message request = Message.of("echo", "hi");
 
