@@ -12,7 +12,9 @@
 #
 # Environment (optional): BENCH_SKIP_BUILD=1, BENCH_BASE_PORT (47100), BENCH_ROUNDS,
 # BENCH_PREWARM (seconds per client JVM), BENCH_SYSTEMS (space-separated subset),
-# BENCH_TASKSET (a CPU list: pins the server and every client JVM with taskset -c).
+# BENCH_TASKSET (a CPU list: pins the server and every client JVM with taskset -c),
+# BENCH_JVM_PER (class, the default: one client JVM per system and benchmark class; system: one
+# per system for all its classes, so each row runs on the JIT profile of the rows before it).
 set -euo pipefail
 
 MODE="${1:-quick}"
@@ -46,6 +48,8 @@ esac
 BASE_PORT="${BENCH_BASE_PORT:-47100}"
 CLK_TCK="$(getconf CLK_TCK 2>/dev/null || echo 100)"
 SYSTEMS=(${BENCH_SYSTEMS:-rawRSocket meshwork meshworkNoTimeout grpcDirect grpcDefault broadcast})
+JVM_PER="${BENCH_JVM_PER:-class}"
+case "$JVM_PER" in class|system) ;; *) echo "BENCH_JVM_PER must be class or system" >&2; exit 2 ;; esac
 JAR="$ROOT/benchmarks/target/meshwork-benchmarks.jar"
 WORK="$ROOT/benchmarks/target/bench-$MODE"
 RESULTS="$ROOT/benchmarks/results"
@@ -134,17 +138,29 @@ done
 grep -q '^READY' "$WORK/server.log" || { cat "$WORK/server.log"; say "server not ready in 60 s"; exit 1; }
 say "server: $(grep -E '^(server: epoll|READY)' "$WORK/server.log" | tr '\n' ' ')"
 
-# ---- one client JVM: one system's rows, JMH in-process (-f 0: the JVM is the fork)
-rows_for() {
+# ---- the client JVMs: by default one per system and benchmark class (JMH -f 0 inside it: the JVM
+# is the fork), so no class's rows run on a JIT profile another class's rows shaped
+classes_for() {
   case "$1" in
     rawRSocket|meshwork|meshworkNoTimeout)
-      echo 'io.meshwork.benchmarks.(FireAndForgetThroughput|RequestResponseLatency|RequestResponseThroughput|RequestStreamThroughput)\.' ;;
+      echo FireAndForgetThroughput RequestResponseLatency RequestResponseThroughput RequestStreamThroughput ;;
     grpcDirect|grpcDefault)
-      echo 'io.meshwork.benchmarks.(RequestResponseLatency|RequestResponseThroughput)\.' ;;
+      echo RequestResponseLatency RequestResponseThroughput ;;
     broadcast)
-      echo 'io.meshwork.benchmarks.BroadcastThroughput\.' ;;
+      echo BroadcastThroughput ;;
     *) echo "unknown system $1" >&2; return 1 ;;
   esac
+}
+
+# The JMH row patterns to run, one client JVM each: per class, or all of a system's in one JVM.
+row_sets() {
+  local classes
+  classes="$(classes_for "$1")" || return 1
+  if [ "$JVM_PER" = system ]; then
+    echo "io.meshwork.benchmarks.($(echo $classes | tr ' ' '|'))\\."
+  else
+    for c in $classes; do echo "io.meshwork.benchmarks.$c\\."; done
+  fi
 }
 
 client() { # round, system, prewarm seconds, json out (or -), row regex, extra JMH args...
@@ -187,11 +203,15 @@ for round in $(seq 1 "$ROUNDS"); do
   for k in $(seq 0 $((n - 1))); do
     system="${SYSTEMS[$(((k + round - 1) % n))]}"
     say "round $round: $system"
-    if ! client "$round" "$system" "$PREWARM" "$WORK/round${round}-${system}.json" \
-        "$(rows_for "$system")" "${ITER[@]}" -prof gc; then
-      say "WARNING: $system failed or timed out in round $round; its rows are missing (see $LOG)"
-      echo "FAILED: round $round, $system (JMH exited non-zero or hit the ${JMH_CAP} s cap)" >> "$NOTES"
-    fi
+    part=0
+    while read -r rows; do
+      part=$((part + 1))
+      if ! client "$round" "$system" "$PREWARM" "$WORK/round${round}-${system}-${part}.json" \
+          "$rows" "${ITER[@]}" -prof gc < /dev/null; then
+        say "WARNING: $system ($rows) failed or timed out in round $round; its rows are missing (see $LOG)"
+        echo "FAILED: round $round, $system $rows (JMH exited non-zero or hit the ${JMH_CAP} s cap)" >> "$NOTES"
+      fi
+    done < <(row_sets "$system")
   done
 done
 
@@ -204,7 +224,13 @@ DURATION=$((SECONDS - START_SECONDS))
   echo "prewarm.seconds=$PREWARM"
   echo "jmh.measured=$MEASURED"
   echo "server.warm.seconds=$SERVER_WARM"
-  echo "jmh.settings=per round and system one JVM (JMH -f 0), prewarm ${PREWARM} s, then per row ${ITER[*]}, -prof gc"
+  if [ "$JVM_PER" = system ]; then
+    echo "jvm.per=one per system and round, for all its benchmark classes (each row runs on the JIT profile of the rows before it)"
+    echo "jmh.settings=per round and system one JVM (JMH -f 0), prewarm ${PREWARM} s, then per row ${ITER[*]}, -prof gc"
+  else
+    echo "jvm.per=one per system, benchmark class and round (no row runs on a profile another class's rows shaped)"
+    echo "jmh.settings=per round, system and benchmark class one JVM (JMH -f 0), prewarm ${PREWARM} s, then per row ${ITER[*]}, -prof gc"
+  fi
   echo "duration=$((DURATION / 60)) min $((DURATION % 60)) s (build, server, warm-up, $ROUNDS rounds)"
   echo "host.nproc=$(nproc)"
   echo "host.cpu=$(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)"

@@ -797,9 +797,10 @@ public final class Report {
                 + Ports.MEMBERS
                 + " Meshwork member nodes for the broadcast, in clusters of 1, 2, 4 and 8."
                 + " Clients run in"
-                + " other JVMs, one per system and round (JMH in-process, `-f 0`), so no two"
-                + " systems share a client JVM, JIT profile or event loop. All on 127.0.0.1, TCP,"
-                + " native epoll.",
+                + " other JVMs (JMH in-process, `-f 0`): "
+                + facts.getProperty("jvm.per", "one per system and round")
+                + ", so no two systems share a client JVM, JIT profile or event loop. All on"
+                + " 127.0.0.1, TCP, native epoll.",
             "- **Warm-up.** On 2 vCPUs every system, raw RSocket included, needs 6–8 s of load"
                 + " before the JIT reaches its plateau (measured: gRPC went from 12k to 105k"
                 + " calls/s over 8 one-second iterations). Each client JVM therefore warms its"
