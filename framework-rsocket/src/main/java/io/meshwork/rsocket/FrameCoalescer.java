@@ -1,6 +1,7 @@
 package io.meshwork.rsocket;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
@@ -165,15 +166,7 @@ final class FrameCoalescer extends ChannelOutboundHandlerAdapter {
     }
     ByteBuf copy;
     try {
-      int n = frame.readableBytes();
-      copy = ctx.alloc().directBuffer(n, n);
-      try {
-        frame.getBytes(frame.readerIndex(), copy, 0, n);
-        copy.writerIndex(n);
-      } catch (RuntimeException | Error e) {
-        copy.release();
-        throw e;
-      }
+      copy = directCopy(ctx.alloc(), frame);
     } catch (RuntimeException | Error e) {
       promise.tryFailure(e);
       return;
@@ -181,6 +174,19 @@ final class FrameCoalescer extends ChannelOutboundHandlerAdapter {
       frame.release();
     }
     ctx.write(copy, promise);
+  }
+
+  /** The frame's readable bytes in a new pooled direct buffer; released if the copy fails. */
+  private static ByteBuf directCopy(ByteBufAllocator alloc, ByteBuf frame) {
+    int n = frame.readableBytes();
+    ByteBuf copy = alloc.directBuffer(n, n);
+    try {
+      frame.getBytes(frame.readerIndex(), copy, 0, n); // part by part, as in copy()
+      return copy.writerIndex(n);
+    } catch (RuntimeException | Error e) {
+      copy.release();
+      throw e;
+    }
   }
 
   /** Forgets the lone first frame (the caller holds it) and returns its promise. */

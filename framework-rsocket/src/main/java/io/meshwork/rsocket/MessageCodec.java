@@ -30,8 +30,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Outbound: the routing entry of each route is encoded once and cached (up to {@value
  * #MAX_CACHED_ROUTES} routes); a small payload is copied once, with the frame's metadata, into one
  * pooled direct buffer, and on coalesced connections a payload of {@value #WRAP_FROM} bytes or
- * more is wrapped, to be copied once by the {@link FrameCoalescer}. Inbound: the data is copied once into a heap
- * array the {@link Message} owns, and the payload is released — every {@code decode} method
+ * more is wrapped, to be copied once by the {@link FrameCoalescer}. Inbound: the data is copied
+ * once into a heap array the {@link Message} owns, and the payload is released — every {@code decode} method
  * releases the payload it is given, exactly once, whether it succeeds or throws.
  */
 final class MessageCodec {
@@ -131,13 +131,12 @@ final class MessageCodec {
    * headers entry with only a Lamport time), then the Lamport time if {@code timed}.
    *
    * <p>Below {@link #WRAP_FROM} bytes of payload (at every size without coalescing), metadata and
-   * data are written into one pooled
-   * direct buffer: the data is the buffer itself, read from after the metadata, and the metadata a
-   * retained slice of it, so each holds one of its two references. One allocator call, one release
-   * and one view per frame. A frame with any heap part is copied whole on write (into the
-   * coalescer's batch, or by Netty into a direct buffer of its own), so at these sizes wrapping
-   * saves nothing: measured at 16 B before write coalescing, one buffer took throughput from 0.85
-   * to 0.96 and 0.88 to 0.99 of raw RSocket's.
+   * data are written into one pooled direct buffer: the data is the buffer itself, read from after
+   * the metadata, and the metadata a retained slice of it, so each holds one of its two
+   * references. One allocator call, one release and one view per frame. A frame with any heap part
+   * is copied whole on write, so at these sizes wrapping saves nothing: measured at 16 B before
+   * write coalescing, one buffer took throughput from 0.85 to 0.96 and 0.88 to 0.99 of raw
+   * RSocket's.
    *
    * <p>From {@link #WRAP_FROM} bytes, on coalesced connections, the payload is wrapped, not
    * copied, behind a small heap metadata buffer: the one copy is then the coalescer's (into its
