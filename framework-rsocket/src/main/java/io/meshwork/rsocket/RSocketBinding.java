@@ -16,9 +16,6 @@ import io.rsocket.core.RSocketServer;
 import io.rsocket.exceptions.RejectedSetupException;
 import io.rsocket.frame.FrameLengthCodec;
 import io.rsocket.frame.decoder.PayloadDecoder;
-import io.rsocket.transport.netty.client.TcpClientTransport;
-import io.rsocket.transport.netty.server.CloseableChannel;
-import io.rsocket.transport.netty.server.TcpServerTransport;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
@@ -45,7 +42,7 @@ final class RSocketBinding implements TransportBinding {
   private final OwnedSubscriptions watches = new OwnedSubscriptions();
   private final Sinks.Empty<Void> closed = Sinks.empty();
   private volatile PeerInfo local;
-  private volatile @Nullable CloseableChannel server;
+  private volatile FramedTcpServer.@Nullable Bound server;
   private volatile boolean disposed;
 
   RSocketBinding(RSocketTransport.Settings settings, PeerInfo local, Responder responder) {
@@ -79,7 +76,7 @@ final class RSocketBinding implements TransportBinding {
         .maxInboundPayloadSize(rsocketInboundLimit)
         .fragment(settings.fragmentSize())
         .payloadDecoder(PayloadDecoder.ZERO_COPY)
-        .bind(TcpServerTransport.create(tcp))
+        .bind(new FramedTcpServer(tcp))
         .map(
             channel -> {
               this.server = channel;
@@ -162,7 +159,7 @@ final class RSocketBinding implements TransportBinding {
               .fragment(settings.fragmentSize())
               .payloadDecoder(PayloadDecoder.ZERO_COPY)
               .acceptor((setup, sending) -> Mono.just(inbound))
-              .connect(TcpClientTransport.create(tcp))
+              .connect(new FramedTcpClient(tcp))
               .flatMap(
                   rsocket -> {
                     track(rsocket);
@@ -214,7 +211,7 @@ final class RSocketBinding implements TransportBinding {
       c.dispose();
     }
     connections.clear();
-    CloseableChannel s = server;
+    FramedTcpServer.Bound s = server;
     if (s != null) {
       s.dispose(); // its watch then completes `closed` and disposes the watches
     } else {
