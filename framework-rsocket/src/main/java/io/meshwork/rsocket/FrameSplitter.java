@@ -45,8 +45,16 @@ final class FrameSplitter extends ChannelInboundHandlerAdapter {
   /** The whole size of the pending frame, prefix included, or -1 while its prefix is incomplete. */
   private int pendingSize;
 
-  /** Whether a frame was passed on since the last read completed. */
+  /** Whether bytes were read, and whether a frame was passed on, since the last read completed. */
+  private boolean readBytes;
+
   private boolean passedOn;
+
+  /**
+   * Whether the stream lost its framing (a frame too long, or no memory to hold one): the
+   * connection is closing, and whatever still arrives is released unread.
+   */
+  private boolean failed;
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -54,9 +62,10 @@ final class FrameSplitter extends ChannelInboundHandlerAdapter {
       ctx.fireChannelRead(msg);
       return;
     }
+    readBytes = true;
     try {
-      if (pending != null && !completePending(ctx, in)) {
-        return; // the read is all inside the pending frame
+      if (failed || (pending != null && (!completePending(ctx, in) || ctx.isRemoved()))) {
+        return; // unframable, all inside the pending frame, or the handler is gone (see below)
       }
       int readable;
       while ((readable = in.readableBytes()) >= PREFIX) {
@@ -70,10 +79,17 @@ final class FrameSplitter extends ChannelInboundHandlerAdapter {
         }
         in.readerIndex(at + size);
         passOn(ctx, in.retainedSlice(at, size));
+        if (ctx.isRemoved()) {
+          return; // the pipeline is being torn down: what is left of the read goes with it
+        }
       }
       if (in.isReadable() && ctx.channel().isActive()) {
         startPending(ctx.alloc(), in);
       }
+    } catch (RuntimeException | Error e) { // no memory for a pending frame: the stream is lost
+      failed = true;
+      releasePending();
+      throw e;
     } finally {
       in.release();
     }
@@ -129,6 +145,7 @@ final class FrameSplitter extends ChannelInboundHandlerAdapter {
     if (size <= FrameLengthCodec.FRAME_LENGTH_MASK) {
       return size;
     }
+    failed = true;
     releasePending();
     ctx.fireExceptionCaught(
         new TooLongFrameException(
@@ -147,14 +164,15 @@ final class FrameSplitter extends ChannelInboundHandlerAdapter {
 
   /**
    * As Netty's decoders do: with auto-read off (reactor-netty turns it off while its subscriber
-   * has no demand), a read that completed no frame asks for the next one itself, since no
-   * subscriber will ask for a frame it has not seen.
+   * has no demand), a read that brought bytes but completed no frame asks for the next one
+   * itself, since no subscriber will ask for a frame it has not seen.
    */
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
-    if (!passedOn && !ctx.channel().config().isAutoRead()) {
+    if (readBytes && !passedOn && !ctx.channel().config().isAutoRead()) {
       ctx.read();
     }
+    readBytes = false;
     passedOn = false;
     ctx.fireChannelReadComplete();
   }

@@ -171,6 +171,73 @@ class FrameSplitterTest {
   }
 
   @Test
+  void aTooLongFrameWhosePrefixWasCut_closesTheConnection_andReleasesWhatItHeld() {
+    channel.writeInbound(input(new byte[] {(byte) 0xFF}));
+    assertThat(splitter().pendingCapacity()).as("the cut prefix is held").isPositive();
+
+    channel.writeInbound(input(new byte[] {(byte) 0xFF, (byte) 0xFF, 1, 2}));
+
+    assertThat((Object) channel.readInbound()).isNull();
+    assertThat(errors).singleElement().isInstanceOf(TooLongFrameException.class);
+    assertThat(channel.isOpen()).isFalse();
+  }
+
+  @Test
+  void afterATooLongFrame_laterReadsAreReleasedUnread() {
+    FrameSplitter splitter = splitter();
+    ChannelHandlerContext ctx = channel.pipeline().context(FrameSplitter.NAME);
+    channel.writeInbound(input(new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF}));
+    ByteBuf late = input(frame(10, (byte) 1));
+
+    splitter.channelRead(ctx, late); // as a read already under way when the close was asked for
+
+    assertThat(late.refCnt()).isZero();
+    assertThat((Object) channel.readInbound()).isNull();
+    assertThat(errors).hasSize(1);
+  }
+
+  @Test
+  void aPendingFrame_isReleasedWhenTheSplitterIsRemoved_fromAnOpenChannel() {
+    byte[] f = frame(3000, (byte) 1);
+    channel.writeInbound(input(Arrays.copyOfRange(f, 0, 1000)));
+    assertThat(splitter().pendingCapacity()).isPositive();
+
+    channel.pipeline().remove(FrameSplitter.NAME);
+
+    assertThat(channel.isOpen()).isTrue();
+    allocator.assertAllReleased(Duration.ofMillis(200));
+  }
+
+  @Test
+  void whenAFramesReceiverRemovesTheSplitter_theRestOfTheReadIsReleased_andNothingIsHeld() {
+    FrameSplitter splitter = splitter();
+    channel
+        .pipeline()
+        .addAfter(
+            FrameSplitter.NAME,
+            "remover",
+            new ChannelInboundHandlerAdapter() {
+              @Override
+              public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                ctx.pipeline().remove(FrameSplitter.NAME);
+                ctx.fireChannelRead(msg);
+              }
+            });
+    byte[] cutOff = frame(500, (byte) 3);
+    ByteBuf read =
+        input(concat(concat(frame(10, (byte) 1), frame(10, (byte) 2)), Arrays.copyOf(cutOff, 100)));
+
+    channel.writeInbound(read);
+
+    ByteBuf first = channel.readInbound();
+    assertThat(bytes(first)).isEqualTo(frame(10, (byte) 1));
+    first.release();
+    assertThat((Object) channel.readInbound()).isNull();
+    assertThat(splitter.pendingCapacity()).as("no frame begun after removal").isEqualTo(-1);
+    assertThat(read.refCnt()).isZero();
+  }
+
+  @Test
   void aFrameThePeerNeverFinishes_isReleasedWhenTheConnectionCloses() {
     byte[] f = frame(3000, (byte) 1);
     channel.writeInbound(input(Arrays.copyOfRange(f, 0, 1000)));
@@ -192,6 +259,18 @@ class FrameSplitterTest {
     assertThat(readsAsked).as("a frame went up: its subscriber decides").isEqualTo(asked + 1);
     ByteBuf whole = channel.readInbound();
     whole.release();
+  }
+
+  @Test
+  void withAutoReadOff_aReadCompleteWithoutBytes_asksForNothing() {
+    channel.config().setAutoRead(false);
+    int asked = readsAsked;
+
+    channel.pipeline().fireChannelReadComplete(); // after a read of 0 bytes
+    channel.writeInbound("not bytes");
+
+    assertThat(readsAsked).isEqualTo(asked);
+    assertThat((Object) channel.readInbound()).isEqualTo("not bytes");
   }
 
   @Test
