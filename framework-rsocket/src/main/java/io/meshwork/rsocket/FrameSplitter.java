@@ -111,6 +111,7 @@ final class FrameSplitter extends ChannelInboundHandlerAdapter {
       if (pendingSize < 0) {
         return false;
       }
+      frame.capacity(Math.min(pendingSize, FIRST_CAPACITY)); // one step up from the 3 bytes
     }
     int missing = pendingSize - frame.readableBytes();
     int taken = Math.min(missing, in.readableBytes());

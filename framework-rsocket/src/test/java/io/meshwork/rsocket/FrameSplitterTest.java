@@ -148,7 +148,9 @@ class FrameSplitterTest {
     channel.writeInbound(input(Arrays.copyOfRange(f, 0, 1)));
     channel.writeInbound(input(Arrays.copyOfRange(f, 1, 2)));
     assertThat((Object) channel.readInbound()).isNull();
-    channel.writeInbound(input(Arrays.copyOfRange(f, 2, f.length)));
+    channel.writeInbound(input(Arrays.copyOfRange(f, 2, 13)));
+    assertThat(splitter().pendingCapacity()).as("sized once the length is known").isEqualTo(f.length);
+    channel.writeInbound(input(Arrays.copyOfRange(f, 13, f.length)));
     ByteBuf whole = channel.readInbound();
     assertThat(bytes(whole)).isEqualTo(f);
     whole.release();

@@ -2,12 +2,14 @@ package io.meshwork.rsocket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.meshwork.Address;
 import io.meshwork.Message;
 import io.meshwork.NodeId;
 import io.meshwork.transport.Connection;
 import io.meshwork.transport.PeerInfo;
+import io.meshwork.transport.Responder;
 import io.meshwork.transport.TransportBinding;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.io.InputStream;
@@ -16,13 +18,20 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
 @DisplayName("RSocket bindings")
@@ -33,7 +42,7 @@ class RSocketBindingTest {
   private final LeakTrackingByteBufAllocator allocator = new LeakTrackingByteBufAllocator();
   private final List<TransportBinding> bindings = new ArrayList<>();
 
-  private TransportBinding bind(RSocketTransport transport, String id, RecordingResponder r) {
+  private TransportBinding bind(RSocketTransport transport, String id, Responder r) {
     TransportBinding b =
         transport
             .bind(new PeerInfo(NodeId.of(id), Address.of("127.0.0.1", 0), 4096), r)
@@ -198,6 +207,104 @@ class RSocketBindingTest {
       assertThatThrownBy(
               () -> RSocketTransport.builder().coalesceUpTo(RSocketTransport.MAX_COALESCE_UP_TO + 1))
           .hasMessageContaining("coalesceUpTo");
+    }
+  }
+
+  @Nested
+  @DisplayName("replies racing their caller's shutdown are all released")
+  class RepliesAfterClose {
+
+    private static final int CALLS = 64;
+
+    @RepeatedTest(5)
+    void theAcceptorsReplies_racingTheDiallersShutdown_areReleased() {
+      RSocketTransport t = RSocketTransport.builder().allocator(allocator).build();
+      HeldReplies held = new HeldReplies();
+      TransportBinding server = bind(t, "server", held);
+      TransportBinding client = bind(t, "client", new RecordingResponder());
+      Connection c = client.connect(server.local().address()).block(TIMEOUT);
+      callThenShutDown(c, held, client);
+    }
+
+    @RepeatedTest(5)
+    void theDiallersReplies_racingTheAcceptorsShutdown_areReleased() {
+      RSocketTransport t = RSocketTransport.builder().allocator(allocator).build();
+      HeldReplies held = new HeldReplies();
+      RecordingResponder serverSide = new RecordingResponder();
+      TransportBinding server = bind(t, "server", serverSide);
+      TransportBinding client = bind(t, "client", held);
+      client.connect(server.local().address()).block(TIMEOUT);
+      Connection back = serverSide.connections.asFlux().blockFirst(TIMEOUT);
+      callThenShutDown(back, held, server);
+    }
+
+    /**
+     * Makes {@value #CALLS} calls over {@code c}; half the replies go out before {@code caller}
+     * shuts down, half race its shutdown from another thread.
+     */
+    private void callThenShutDown(Connection c, HeldReplies held, TransportBinding caller) {
+      Disposable calls =
+          Flux.range(0, CALLS)
+              .flatMap(
+                  i ->
+                      c.requestResponse(Message.of("any", "call " + i))
+                          .onErrorResume(e -> Mono.empty()))
+              .subscribe();
+      await().atMost(TIMEOUT).until(() -> held.pending.size() == CALLS);
+      for (int i = 0; i < CALLS / 2; i++) {
+        held.answerOne();
+      }
+      Disposable racing =
+          Mono.fromRunnable(
+                  () -> {
+                    while (held.answerOne()) {}
+                  })
+              .subscribeOn(Schedulers.boundedElastic())
+              .subscribe();
+      caller.dispose();
+      await().atMost(TIMEOUT).until(racing::isDisposed);
+      calls.dispose();
+      assertThat(held.pending).isEmpty();
+    }
+  }
+
+  /** Echoes, but only when the test says: each request's reply waits in a queue. */
+  private static final class HeldReplies implements Responder {
+
+    final Queue<Runnable> pending = new ConcurrentLinkedQueue<>();
+
+    @Override
+    public void onConnection(Connection connection) {}
+
+    @Override
+    public Mono<Void> fireAndForget(Message message) {
+      return Mono.empty();
+    }
+
+    @Override
+    public Mono<Message> requestResponse(Message message) {
+      Sinks.One<Message> reply = Sinks.one();
+      pending.add(() -> reply.tryEmitValue(message.reply(message.payload())));
+      return reply.asMono();
+    }
+
+    @Override
+    public Flux<Message> requestStream(Message message) {
+      return Flux.empty();
+    }
+
+    @Override
+    public Flux<Message> requestChannel(Flux<Message> inbound) {
+      return Flux.empty();
+    }
+
+    boolean answerOne() {
+      Runnable r = pending.poll();
+      if (r == null) {
+        return false;
+      }
+      r.run();
+      return true;
     }
   }
 }
