@@ -9,6 +9,7 @@ import io.meshwork.Message;
 import io.meshwork.Node;
 import io.meshwork.NodeBuilder;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.epoll.Epoll;
 import io.rsocket.Payload;
@@ -251,6 +252,11 @@ public final class BenchServer implements AutoCloseable {
         ByteBuf data = p.data().retain();
         p.release();
         return Mono.just(ByteBufPayload.create(data));
+      }
+      if (Wire.ECHO_COPYING.equals(route)) { // as a handler given a byte[] must
+        byte[] copy = ByteBufUtil.getBytes(p.data());
+        p.release();
+        return Mono.just(ByteBufPayload.create(Unpooled.wrappedBuffer(copy)));
       }
       p.release();
       if (Wire.COUNT.equals(route)) {

@@ -24,6 +24,17 @@ public final class Systems {
   /** rsocket-java 1.1.5 directly, with the same routing metadata encoded once. */
   public static final String RAW_RSOCKET = "rawRSocket";
 
+  /**
+   * Diagnostic, not in the suite: raw RSocket doing the payload copies that Meshwork's messages
+   * imply, since a {@code Message} owns its bytes on the heap and never holds a pooled buffer:
+   * the client copies each reply's data into a new array; the server copies each request's data
+   * into a new array and replies with that array wrapped (which Netty copies into direct memory
+   * to write it). Raw RSocket's echo, by contrast, writes the received buffer back and its client
+   * only reads the reply's size. Both raw clients send the same heap payload, which Netty copies
+   * once per write, as Meshwork's coalescer copies its client's.
+   */
+  public static final String RAW_RSOCKET_COPYING = "rawRSocketCopying";
+
   /** gRPC-java (grpc-netty-shaded), {@code directExecutor()} on client and server. */
   public static final String GRPC_DIRECT = "grpcDirect";
 
@@ -56,7 +67,9 @@ public final class Systems {
                 .retry(io.meshwork.RetryPolicy.none()),
             payloadSize);
       case RAW_RSOCKET:
-        return new RawRSocketClient(payloadSize);
+        return new RawRSocketClient(payloadSize, false);
+      case RAW_RSOCKET_COPYING:
+        return new RawRSocketClient(payloadSize, true);
       case GRPC_DIRECT:
         return new GrpcClient(true, payloadSize);
       case GRPC_DEFAULT:

@@ -35,6 +35,12 @@ public final class Wire {
   /** Request-response echo: the reply carries the request's payload. */
   public static final String ECHO = "echo";
 
+  /**
+   * Request-response echo on raw RSocket that copies like Meshwork must: the request's data into
+   * a new array, the reply wrapped around it (see {@link Systems#RAW_RSOCKET_COPYING}).
+   */
+  public static final String ECHO_COPYING = "echo-copying";
+
   /** Fire-and-forget: the server counts what arrives. */
   public static final String SINK = "sink";
 
