@@ -45,6 +45,12 @@ public final class Message {
   private final Map<String, String> headers;
   private final @Nullable NodeId sender;
   private final long lamportTime;
+  /**
+   * The last view {@link #payload()} made of {@link #array}, so that {@link #reply(ByteBuffer)}
+   * given that view keeps the array: a cache, like {@code String}'s hash, that is written racily
+   * and only ever compared by identity (a view another thread's call replaced is simply missed).
+   */
+  private @Nullable ByteBuffer lastView;
 
   private Message(
       String route,
@@ -184,7 +190,12 @@ public final class Message {
    */
   public ByteBuffer payload() {
     byte[] a = array;
-    return a != null ? ByteBuffer.wrap(a).asReadOnlyBuffer() : buffer().duplicate();
+    if (a == null) {
+      return buffer().duplicate();
+    }
+    ByteBuffer view = ByteBuffer.wrap(a).asReadOnlyBuffer();
+    lastView = view;
+    return view;
   }
 
   /**
@@ -341,12 +352,20 @@ public final class Message {
 
   /**
    * A reply on the same route whose payload is the given bytes, not copied (ownership passes).
-   * {@code m.reply(m.payload())} echoes a message without copying it.
+   * {@code m.reply(m.payload())} echoes a message without copying it: given the view its last
+   * {@code payload()} call returned, whole, a message that holds an array shares that array with
+   * the reply, which transports then write without a view.
    *
    * @param bytes the payload
    * @return the reply
    */
   public Message reply(ByteBuffer bytes) {
+    byte[] a = array;
+    if (a != null && bytes == lastView && bytes.position() == 0 && bytes.limit() == a.length) {
+      // This message's own payload, whole: the reply shares the array, as a transport writes an
+      // array without the view a read-only buffer needs (Netty copies through one per frame).
+      return new Message(route, a, null, Map.of(), null, 0L);
+    }
     return of(route, bytes);
   }
 

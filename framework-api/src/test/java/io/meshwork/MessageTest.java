@@ -352,6 +352,37 @@ class MessageTest {
     }
 
     @Test
+    @DisplayName("reply(payload()) of an array message shares its array, so transports write it as is")
+    void replyOwnPayloadSharesTheArray() {
+      byte[] own = request.payloadArray();
+      Message echo = request.reply(request.payload());
+      assertThat(own).isNotNull();
+      assertThat(echo.payloadArray()).isSameAs(own);
+    }
+
+    @Test
+    @DisplayName("reply(view) of a moved, an earlier or another message's view keeps what the view shows")
+    void replyOtherViewsKeepTheirBytes() {
+      ByteBuffer moved = request.payload();
+      moved.position(3);
+      Message tail = request.reply(moved);
+      assertThat(tail.payloadArray()).isNull();
+      assertThat(tail.payloadAsString()).isEqualTo("uest");
+
+      ByteBuffer earlier = request.payload();
+      request.payload(); // a later view replaces the cached one
+      Message fromEarlier = request.reply(earlier);
+      assertThat(fromEarlier.payloadArray()).isNull();
+      assertThat(fromEarlier.payloadAsString()).isEqualTo("request");
+
+      Message other = Message.of("other", "request");
+      Message fromOther = request.reply(other.payload());
+      assertThat(fromOther.payloadArray()).isNull();
+      assertThat(fromOther.route()).isEqualTo("orders");
+      assertThat(fromOther.payloadAsString()).isEqualTo("request");
+    }
+
+    @Test
     @DisplayName("reply(value, codec) keeps the route and encodes with the codec")
     void replyCodec() {
       Message reply = request.reply("coded", Codecs.utf8());
