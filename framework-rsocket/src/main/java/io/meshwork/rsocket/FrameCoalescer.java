@@ -26,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  * and a flush all write what is pending first, so the order of bytes on the wire is the order of
  * the writes. A lone frame before a flush, and a frame above the maximum, is passed on untouched
  * if it is all direct memory (one call in flight pays nothing), else copied once into a direct
- * buffer of its own: {@link MessageCodec} wraps large payloads instead of copying them, counting
+ * buffer of its own: {@link MessageCodec} wraps payloads instead of copying them, counting
  * on this handler for their one copy.
  *
  * <p>Each write's promise completes when the batch holding it has been written (or fails with

@@ -164,66 +164,54 @@ class MessageCodecTest {
 
   @Test
   @DisplayName(
-      "below WRAP_FROM a frame's metadata and data are one pooled direct buffer; from it the"
-          + " payload is wrapped, not copied; either way it round-trips and is released")
+      "coalesced, a frame wraps the payload (the message's own array, also for an echo); without"
+          + " coalescing, metadata and data are one pooled direct buffer; either way it round-trips"
+          + " and is released")
   void framesByPayloadSize() {
-    int w = MessageCodec.WRAP_FROM;
-    for (int size : new int[] {0, 1, 16, w - 1, w, 1024, LIMIT}) {
-      boolean wrapped = size >= w;
-      byte[] bytes = new byte[size];
-      java.util.Arrays.fill(bytes, (byte) size);
-      Message out = Message.of("echo", bytes);
-      Payload request = codec.request(out.stamped(null, 5));
-      Payload plain = codec.request(out, 0); // no Lamport time: routing only
-      if (wrapped) { // the message's own array: no copy until the write
-        assertThat(request.data().array()).isSameAs(out.payloadArray());
-        assertThat(plain.data().array()).isSameAs(out.payloadArray());
-      } else {
-        assertThat(request.data().isDirect()).isTrue();
-        assertThat(request.metadata().isDirect()).isTrue();
-        assertThat(request.metadata().unwrap()).isSameAs(request.data()); // parts of one buffer
-        assertThat(plain.data().isDirect()).isTrue();
-        assertThat(plain.metadata().unwrap()).isSameAs(plain.data());
-      }
-      assertThat(codec.decodeRequest(overTheWire(plain), true, peer, LIMIT, "self").payloadBytes())
-          .isEqualTo(bytes);
-      Message in = codec.decodeRequest(overTheWire(request), true, peer, LIMIT, "self");
-      assertThat(in.payloadBytes()).isEqualTo(bytes);
-      assertThat(in.lamportTime()).isEqualTo(5);
-      Payload reply = codec.following(in.reply(in.payload()).stamped(null, 9), true);
-      if (wrapped) { // the echo shares the received array: wrapped as it is, no view, no copy
-        assertThat(in.payloadArray()).isNotNull();
-        assertThat(reply.data().hasArray()).isTrue();
-        assertThat(reply.data().array()).isSameAs(in.payloadArray());
-      } else {
-        assertThat(reply.data().isDirect()).isTrue();
-        assertThat(reply.metadata().unwrap()).isSameAs(reply.data());
-      }
-      Message back = codec.decodeFollowing(overTheWire(reply), "echo", peer, true);
-      assertThat(back.payloadBytes()).isEqualTo(bytes);
-      assertThat(back.lamportTime()).isEqualTo(9);
-      Payload bare = codec.following(in.reply(in.payload()), true); // no Lamport time, no headers
-      assertThat(bare.hasMetadata()).isFalse();
-      assertThat(bare.data().isDirect()).isEqualTo(!wrapped);
-      assertThat(codec.decodeFollowing(overTheWire(bare), "echo", peer, true).payloadBytes())
-          .isEqualTo(bytes);
-    }
-  }
-
-  @Test
-  @DisplayName("without coalescing, a large payload is still copied into one direct buffer")
-  void uncoalescedFramesAreDirect() {
     MessageCodec plain = new MessageCodec(allocator, false);
-    byte[] bytes = new byte[LIMIT];
-    Payload request = plain.request(Message.of("echo", bytes).stamped(null, 5));
-    assertThat(request.data().isDirect()).isTrue();
-    assertThat(request.metadata().unwrap()).isSameAs(request.data());
-    Payload reply = plain.following(Message.of("echo", bytes), true);
-    assertThat(reply.data().isDirect()).isTrue();
-    assertThat(plain.decodeRequest(overTheWire(request), true, peer, LIMIT, "self").payloadBytes())
-        .isEqualTo(bytes);
-    assertThat(plain.decodeFollowing(overTheWire(reply), "echo", peer, true).payloadBytes())
-        .isEqualTo(bytes);
+    for (boolean wrapped : new boolean[] {true, false}) {
+      MessageCodec c = wrapped ? codec : plain;
+      for (int size : new int[] {0, 1, 16, 511, 512, 1024, LIMIT}) {
+        byte[] bytes = new byte[size];
+        java.util.Arrays.fill(bytes, (byte) size);
+        Message out = Message.of("echo", bytes);
+        Payload request = c.request(out.stamped(null, 5));
+        Payload plainRequest = c.request(out, 0); // no Lamport time: routing only
+        if (wrapped && size > 0) { // the message's own array: no copy until the write
+          assertThat(request.data().array()).isSameAs(out.payloadArray());
+          assertThat(plainRequest.data().array()).isSameAs(out.payloadArray());
+        } else if (!wrapped) {
+          assertThat(request.data().isDirect()).isTrue();
+          assertThat(request.metadata().isDirect()).isTrue();
+          assertThat(request.metadata().unwrap()).isSameAs(request.data()); // parts of one buffer
+          assertThat(plainRequest.data().isDirect()).isTrue();
+          assertThat(plainRequest.metadata().unwrap()).isSameAs(plainRequest.data());
+        }
+        assertThat(c.decodeRequest(overTheWire(plainRequest), true, peer, LIMIT, "self").payloadBytes())
+            .isEqualTo(bytes);
+        Message in = c.decodeRequest(overTheWire(request), true, peer, LIMIT, "self");
+        assertThat(in.payloadBytes()).isEqualTo(bytes);
+        assertThat(in.lamportTime()).isEqualTo(5);
+        Payload reply = c.following(in.reply(in.payload()).stamped(null, 9), true);
+        if (wrapped && size > 0) { // the echo shares the received array: no view, no copy
+          assertThat(in.payloadArray()).isNotNull();
+          assertThat(reply.data().array()).isSameAs(in.payloadArray());
+        } else if (!wrapped) {
+          assertThat(reply.data().isDirect()).isTrue();
+          assertThat(reply.metadata().unwrap()).isSameAs(reply.data());
+        }
+        Message back = c.decodeFollowing(overTheWire(reply), "echo", peer, true);
+        assertThat(back.payloadBytes()).isEqualTo(bytes);
+        assertThat(back.lamportTime()).isEqualTo(9);
+        Payload bare = c.following(in.reply(in.payload()), true); // no Lamport time, no headers
+        assertThat(bare.hasMetadata()).isFalse();
+        if (size > 0) { // (a wrapped empty array is Netty's empty buffer, which is direct)
+          assertThat(bare.data().isDirect()).isEqualTo(!wrapped);
+        }
+        assertThat(c.decodeFollowing(overTheWire(bare), "echo", peer, true).payloadBytes())
+            .isEqualTo(bytes);
+      }
+    }
   }
 
   @Test
