@@ -42,6 +42,7 @@ class NodeCommandProcessTest {
   private static final Duration CALL = Duration.ofSeconds(15);
   private static final Duration OUTPUT = Duration.ofSeconds(15);
   private static final long EXIT_SECONDS = 15;
+  private static final String LEAK_REPORT = "LEAK:";
   private static final Pattern LISTENING =
       Pattern.compile("(?m)^node (\\S+) listening on (\\S+)$");
 
@@ -56,10 +57,17 @@ class NodeCommandProcessTest {
         t.shutdown().block(CALL);
       }
     } finally {
+      List<String> leaking = new ArrayList<>();
       for (NodeProcess p : processes) {
         p.process.destroyForcibly(); // no-op once exited; never leaves a JVM behind
         System.out.printf("--- output of node %s ---%n%s%n", p.id, p.output());
+        if (p.output().contains(LEAK_REPORT)) {
+          leaking.add(p.id);
+        }
       }
+      // The children run Netty's leak detector at PARANOID (see start): a buffer one of them
+      // dropped unreleased, once collected, is reported on its output and fails the test here.
+      assertThat(leaking).as("nodes whose output has a Netty leak report (printed above)").isEmpty();
     }
   }
 
@@ -210,6 +218,7 @@ class NodeCommandProcessTest {
   private NodeProcess start(String id, String... options) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Dio.netty.leakDetection.level=paranoid");
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(Main.class.getName());
