@@ -14,7 +14,11 @@
 # BENCH_PREWARM (seconds per client JVM), BENCH_SYSTEMS (space-separated subset),
 # BENCH_TASKSET (a CPU list: pins the server and every client JVM with taskset -c),
 # BENCH_JVM_PER (class, the default: one client JVM per system and benchmark class; system: one
-# per system for all its classes, so each row runs on the JIT profile of the rows before it).
+# per system for all its classes, so each row runs on the JIT profile of the rows before it),
+# BENCH_INTERLEAVE (1, the default with BENCH_JVM_PER=class: per round and benchmark class, every
+# system's client JVM starts at once and they take turns through the server's TurnService, one
+# JMH iteration each, so the systems alternate every few seconds; JMH's own lock against concurrent
+# runs is then off, as the turns do its job; 0: one client JVM after another).
 set -euo pipefail
 
 MODE="${1:-quick}"
@@ -50,6 +54,9 @@ CLK_TCK="$(getconf CLK_TCK 2>/dev/null || echo 100)"
 SYSTEMS=(${BENCH_SYSTEMS:-rawRSocket meshwork meshworkNoTimeout grpcDirect grpcDefault broadcast})
 JVM_PER="${BENCH_JVM_PER:-class}"
 case "$JVM_PER" in class|system) ;; *) echo "BENCH_JVM_PER must be class or system" >&2; exit 2 ;; esac
+INTERLEAVE="${BENCH_INTERLEAVE:-1}"
+[ "$JVM_PER" = system ] && INTERLEAVE=0
+CLASSES=(FireAndForgetThroughput RequestResponseLatency RequestResponseThroughput RequestStreamThroughput BroadcastThroughput)
 JAR="$ROOT/benchmarks/target/meshwork-benchmarks.jar"
 WORK="$ROOT/benchmarks/target/bench-$MODE"
 RESULTS="$ROOT/benchmarks/results"
@@ -156,6 +163,11 @@ classes_for() {
 row_sets() {
   local classes
   classes="$(classes_for "$1")" || return 1
+  if [ "$INTERLEAVE" = 1 ]; then
+    echo "interleave=Per round and benchmark class, every system's client JVM starts at once, and they take turns through a fair lock in the server (\`TurnService\`): one JMH iteration (warm-up or measured) each, round-robin, the others idle meanwhile; the prewarm is a turn too. Consecutive iterations of different systems are seconds apart, so a change in the machine's load falls on every system alike. Figures are medians over rounds."
+  else
+    echo "interleave=Each round runs every system's client JVM in turn (the order rotates by one system per round); figures are medians over rounds."
+  fi
   if [ "$JVM_PER" = system ]; then
     echo "io.meshwork.benchmarks.($(echo $classes | tr ' ' '|'))\\."
   else
@@ -163,15 +175,17 @@ row_sets() {
   fi
 }
 
-client() { # round, system, prewarm seconds, json out (or -), row regex, extra JMH args...
-  local round=$1 system=$2 prewarm=$3 out=$4 rows=$5
-  shift 5
+client() { # round, system, prewarm seconds, json out (or -), row regex, time cap, extra JMH args...
+  local round=$1 system=$2 prewarm=$3 out=$4 rows=$5 cap=$6
+  shift 6
   local params=()
   [ "$system" != broadcast ] && params=(-p "system=$system")
   local json=()
   [ "$out" != - ] && json=(-rf json -rff "$out")
-  timeout "$JMH_CAP" "${PIN[@]}" java "${JVM_FLAGS[@]}" \
+  timeout "$cap" "${PIN[@]}" java "${JVM_FLAGS[@]}" \
       -D"meshwork.bench.basePort=$BASE_PORT" \
+      -D"meshwork.bench.turns=$([ "$INTERLEAVE" = 1 ] && echo true || echo false)" \
+      -D"jmh.ignoreLock=$([ "$INTERLEAVE" = 1 ] && echo true || echo false)" \
       -D"meshwork.bench.notes=$NOTES" \
       -D"meshwork.bench.prewarmSeconds=$prewarm" \
       -D"meshwork.bench.serverPid=$SERVER_PID" -D"meshwork.bench.clockTick=$CLK_TCK" \
@@ -196,10 +210,39 @@ for system in "${SYSTEMS[@]}"; do
     || say "WARNING: server warm-up of $system failed (see $LOG)"
 done
 
+has_class() { # system, class
+  case " $(classes_for "$1") " in *" $2 "*) return 0 ;; *) return 1 ;; esac
+}
+
 # ---- the rounds
 n=${#SYSTEMS[@]}
 for round in $(seq 1 "$ROUNDS"); do
   say "round $round of $ROUNDS"
+  if [ "$INTERLEAVE" = 1 ]; then
+    for cls in "${CLASSES[@]}"; do
+      members=()
+      for k in $(seq 0 $((n - 1))); do
+        system="${SYSTEMS[$(((k + round - 1) % n))]}"
+        has_class "$system" "$cls" && members+=("$system")
+      done
+      [ ${#members[@]} -eq 0 ] && continue
+      say "round $round: $cls, taking turns: ${members[*]}"
+      pids=()
+      for system in "${members[@]}"; do
+        client "$round" "$system" "$PREWARM" "$WORK/round${round}-${system}-${cls}.json" \
+          "io.meshwork.benchmarks.$cls\\." "$((JMH_CAP * ${#members[@]}))" "${ITER[@]}" -prof gc < /dev/null &
+        pids+=($!)
+        sleep 0.5 # so that the first turns go in this round's order, as a rule
+      done
+      for i in "${!pids[@]}"; do
+        if ! wait "${pids[$i]}"; then
+          say "WARNING: ${members[$i]} ($cls) failed or timed out in round $round; its rows are missing (see $LOG)"
+          echo "FAILED: round $round, ${members[$i]} $cls (JMH exited non-zero or hit its time cap)" >> "$NOTES"
+        fi
+      done
+    done
+    continue
+  fi
   for k in $(seq 0 $((n - 1))); do
     system="${SYSTEMS[$(((k + round - 1) % n))]}"
     say "round $round: $system"
@@ -207,7 +250,7 @@ for round in $(seq 1 "$ROUNDS"); do
     while read -r rows; do
       part=$((part + 1))
       if ! client "$round" "$system" "$PREWARM" "$WORK/round${round}-${system}-${part}.json" \
-          "$rows" "${ITER[@]}" -prof gc < /dev/null; then
+          "$rows" "$JMH_CAP" "${ITER[@]}" -prof gc < /dev/null; then
         say "WARNING: $system ($rows) failed or timed out in round $round; its rows are missing (see $LOG)"
         echo "FAILED: round $round, $system $rows (JMH exited non-zero or hit the ${JMH_CAP} s cap)" >> "$NOTES"
       fi
@@ -224,12 +267,17 @@ DURATION=$((SECONDS - START_SECONDS))
   echo "prewarm.seconds=$PREWARM"
   echo "jmh.measured=$MEASURED"
   echo "server.warm.seconds=$SERVER_WARM"
+  if [ "$INTERLEAVE" = 1 ]; then
+    echo "interleave=Per round and benchmark class, every system's client JVM starts at once, and they take turns through a fair lock in the server (\`TurnService\`): one JMH iteration (warm-up or measured) each, round-robin, the others idle meanwhile; the prewarm is a turn too. Consecutive iterations of different systems are seconds apart, so a change in the machine's load falls on every system alike. Figures are medians over rounds."
+  else
+    echo "interleave=Each round runs every system's client JVM in turn (the order rotates by one system per round); figures are medians over rounds."
+  fi
   if [ "$JVM_PER" = system ]; then
     echo "jvm.per=one per system and round, for all its benchmark classes (each row runs on the JIT profile of the rows before it)"
     echo "jmh.settings=per round and system one JVM (JMH -f 0), prewarm ${PREWARM} s, then per row ${ITER[*]}, -prof gc"
   else
     echo "jvm.per=one per system, benchmark class and round (no row runs on a profile another class's rows shaped)"
-    echo "jmh.settings=per round, system and benchmark class one JVM (JMH -f 0), prewarm ${PREWARM} s, then per row ${ITER[*]}, -prof gc"
+    echo "jmh.settings=per round, system and benchmark class one JVM (JMH -f 0), prewarm ${PREWARM} s, then per row ${ITER[*]}, -prof gc$([ "$INTERLEAVE" = 1 ] && echo '; the systems take turns iteration by iteration')"
   fi
   echo "duration=$((DURATION / 60)) min $((DURATION % 60)) s (build, server, warm-up, $ROUNDS rounds)"
   echo "host.nproc=$(nproc)"

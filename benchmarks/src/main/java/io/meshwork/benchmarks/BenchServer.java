@@ -45,7 +45,8 @@ import reactor.core.publisher.Mono;
  *   <li>two gRPC servers with the unary echo method: one with {@code directExecutor()}, one with
  *       the default executor;
  *   <li>{@value Ports#MEMBERS} more Meshwork nodes serving {@code bcast} (an echo), the members of
- *       the broadcast benchmark: four clusters of 1, 2, 4 and 8, one per fan-out.
+ *       the broadcast benchmark: four clusters of 1, 2, 4 and 8, one per fan-out;
+ *   <li>the {@link TurnService} by which interleaved client JVMs measure one at a time.
  * </ul>
  *
  * <p>Prints one line starting {@code READY} once everything is bound; exits when its standard
@@ -63,6 +64,7 @@ public final class BenchServer implements AutoCloseable {
   private final List<Server> grpcServers = new ArrayList<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile @Nullable CloseableChannel raw;
+  private volatile @Nullable TurnService turns;
 
   private BenchServer() {}
 
@@ -106,6 +108,8 @@ public final class BenchServer implements AutoCloseable {
             + Ports.port(Ports.GRPC_DIRECT)
             + " grpcDefault="
             + Ports.port(Ports.GRPC_DEFAULT)
+            + " turns="
+            + Ports.port(Ports.TURNS)
             + " members="
             + Ports.member(0)
             + ".."
@@ -124,6 +128,7 @@ public final class BenchServer implements AutoCloseable {
   }
 
   private void start() throws IOException {
+    turns = TurnService.start(Ports.port(Ports.TURNS));
     Node main =
         Node.builder()
             .id(Wire.SERVER_NODE_ID)
@@ -207,6 +212,10 @@ public final class BenchServer implements AutoCloseable {
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
+    }
+    TurnService t = turns;
+    if (t != null) {
+      t.close();
     }
     CloseableChannel r = raw;
     if (r != null) {

@@ -59,6 +59,7 @@ public class BroadcastThroughput {
   /** Starts the client node in the cluster of {@code members} members. */
   @Setup(Level.Trial)
   public void connect() {
+    Turns.take();
     Systems.announce();
     Ports.firstMember(members); // checks the fan-out
     prewarm();
@@ -117,10 +118,15 @@ public class BroadcastThroughput {
     }
   }
 
-  /** Shuts the client node down. */
+  /** Shuts the client node down, in a turn of its own. */
   @TearDown(Level.Trial)
   public void close() {
-    node.shutdown().block(Wire.TIMEOUT);
+    Turns.take();
+    try {
+      node.shutdown().block(Wire.TIMEOUT);
+    } finally {
+      Turns.give();
+    }
   }
 
   private Mono<Integer> oneBroadcast() {
@@ -136,11 +142,12 @@ public class BroadcastThroughput {
   /**
    * {@value #DELIVERIES} / {@code members} acknowledged broadcasts.
    *
+   * @param turn holds this JVM's turn through the iteration (see {@link Turns})
    * @return the deliveries that succeeded (all of them, or it throws)
    */
   @Benchmark
   @OperationsPerInvocation(DELIVERIES)
-  public long broadcast() {
+  public long broadcast(TurnTaking turn) {
     long delivered = Window.run(this::oneBroadcast, DELIVERIES / members, IN_FLIGHT);
     if (delivered != DELIVERIES) {
       throw new IllegalStateException(

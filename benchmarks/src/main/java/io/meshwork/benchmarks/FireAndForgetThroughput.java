@@ -22,8 +22,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * the connection), then makes one request-response to the server's count route. The server
  * answers that only after handling every earlier frame on the connection, so an invocation ends
  * when its messages have <em>arrived</em>: the figure is delivered messages per second, and no
- * backlog can build up between invocations. At the end of the trial the server's count is
- * compared with what was sent, and the outcome appended to the notes file ({@code
+ * backlog can build up between invocations. The server's count, read around each iteration, is
+ * compared at the end of the trial with what was sent, and the outcome appended to the notes file ({@code
  * -Dmeshwork.bench.notes}) for the report.
  */
 @State(Scope.Benchmark)
@@ -49,32 +49,52 @@ public class FireAndForgetThroughput {
   private final CpuMeter cpu = new CpuMeter();
   private long ops;
   private long countBefore;
+  private long arrived;
   private long sent;
 
   /** Connects the one client of this trial and reads the server's count. */
   @Setup(Level.Trial)
   public void connect() {
+    Turns.take();
     Prewarm.client(system);
     client = Systems.open(system, payloadSize);
-    countBefore = received();
   }
 
-  /** Starts measuring CPU for this iteration. */
+  /**
+   * Takes this JVM's turn (see {@link Turns}), reads the server's count and starts measuring CPU
+   * for this iteration.
+   */
   @Setup(Level.Iteration)
-  public void cpuStart() {
+  public void iterationStart() {
+    Turns.take();
+    countBefore = received();
     cpu.start(ops);
   }
 
-  /** Notes this iteration's CPU per op. */
+  /**
+   * Notes this iteration's CPU per op, adds what the server counted to what arrived, and gives the
+   * turn back. Counting per iteration, inside the turn, keeps the count this client's own when
+   * other clients of the same server take turns between its iterations.
+   */
   @TearDown(Level.Iteration)
-  public void cpuStop() {
+  public void iterationEnd() {
     cpu.stop("bench=FireAndForgetThroughput system=" + system + " payloadSize=" + payloadSize, ops);
+    arrived += received() - countBefore;
+    Turns.give();
   }
 
-  /** Checks that everything sent arrived, notes it, and closes the client. */
+  /** Checks that everything sent arrived, notes it, and closes the client, in a turn of its own. */
   @TearDown(Level.Trial)
   public void close() {
-    long arrived = received() - countBefore;
+    Turns.take();
+    try {
+      check();
+    } finally {
+      Turns.give();
+    }
+  }
+
+  private void check() {
     String line =
         "fnf system="
             + system

@@ -28,6 +28,9 @@ public final class Ports {
   /** Offset of the gRPC server with its default executor. */
   public static final int GRPC_DEFAULT = 3;
 
+  /** Offset of {@link TurnService}, which lets interleaved client JVMs take turns. */
+  public static final int TURNS = 4;
+
   /** Offset of the first broadcast member node; the others follow. */
   public static final int FIRST_MEMBER = 10;
 

@@ -812,8 +812,11 @@ public final class Report {
                 + " unmeasured warm-up of every system ("
                 + facts.getProperty("server.warm.seconds", "?")
                 + " s each).",
-            "- **Interleaving.** Each round runs every system's client JVM in turn (the order"
-                + " rotates by one system per round); figures are medians over rounds.",
+            "- **Interleaving.** "
+                + facts.getProperty(
+                    "interleave",
+                    "Each round runs every system's client JVM in turn (the order rotates by one"
+                        + " system per round); figures are medians over rounds."),
             "- **One harness for all.** Throughput rows issue a batch of "
                 + RequestResponseThroughput.BATCH
                 + " calls through `Window`: exactly N calls outstanding, each completion issuing"

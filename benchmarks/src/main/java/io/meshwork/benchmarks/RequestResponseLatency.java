@@ -47,23 +47,30 @@ public class RequestResponseLatency {
   /** Connects the one client of this trial. */
   @Setup(Level.Trial)
   public void connect() {
+    Turns.take();
     Prewarm.client(system);
     client = Systems.open(system, payloadSize);
   }
 
-  /** Closes it. */
+  /** Closes it, in a turn of its own. */
   @TearDown(Level.Trial)
   public void close() {
-    client.close();
+    Turns.take();
+    try {
+      client.close();
+    } finally {
+      Turns.give();
+    }
   }
 
   /**
    * One echo call.
    *
+   * @param turn holds this JVM's turn through the iteration (see {@link Turns})
    * @return the reply's size
    */
   @Benchmark
-  public int requestResponse() {
+  public int requestResponse(TurnTaking turn) {
     Integer size = client.call().block(Wire.TIMEOUT);
     if (size == null || size != payloadSize) {
       throw new IllegalStateException("Reply of " + size + " bytes, expected " + payloadSize);

@@ -58,19 +58,21 @@ public class RequestResponseThroughput {
   /** Connects the one client of this trial. */
   @Setup(Level.Trial)
   public void connect() {
+    Turns.take();
     Prewarm.client(system);
     client = Systems.open(system, payloadSize);
   }
 
-  /** Starts measuring CPU for this iteration. */
+  /** Takes this JVM's turn (see {@link Turns}) and starts measuring CPU for this iteration. */
   @Setup(Level.Iteration)
-  public void cpuStart() {
+  public void iterationStart() {
+    Turns.take();
     cpu.start(ops);
   }
 
-  /** Notes this iteration's CPU per op. */
+  /** Notes this iteration's CPU per op and gives the turn back. */
   @TearDown(Level.Iteration)
-  public void cpuStop() {
+  public void iterationEnd() {
     cpu.stop(
         "bench=RequestResponseThroughput system="
             + system
@@ -79,12 +81,18 @@ public class RequestResponseThroughput {
             + " inFlight="
             + inFlight,
         ops);
+    Turns.give();
   }
 
-  /** Closes it. */
+  /** Closes it, in a turn of its own. */
   @TearDown(Level.Trial)
   public void close() {
-    client.close();
+    Turns.take();
+    try {
+      client.close();
+    } finally {
+      Turns.give();
+    }
   }
 
   /**

@@ -45,24 +45,31 @@ public class RequestStreamThroughput {
   /** Connects the one client of this trial. */
   @Setup(Level.Trial)
   public void connect() {
+    Turns.take();
     Prewarm.client(system);
     client = Systems.open(system, payloadSize);
   }
 
-  /** Closes it. */
+  /** Closes it, in a turn of its own. */
   @TearDown(Level.Trial)
   public void close() {
-    client.close();
+    Turns.take();
+    try {
+      client.close();
+    } finally {
+      Turns.give();
+    }
   }
 
   /**
    * One stream of {@value #ITEMS} items.
    *
+   * @param turn holds this JVM's turn through the iteration (see {@link Turns})
    * @return the bytes received
    */
   @Benchmark
   @OperationsPerInvocation(ITEMS)
-  public long requestStream() {
+  public long requestStream(TurnTaking turn) {
     long bytes = Window.run(() -> client.stream(ITEMS), 1, 1);
     if (bytes != (long) ITEMS * payloadSize) {
       throw new IllegalStateException("Streamed " + bytes + " bytes, expected " + ITEMS * payloadSize);
