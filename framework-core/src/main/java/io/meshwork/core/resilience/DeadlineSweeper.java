@@ -159,6 +159,18 @@ public final class DeadlineSweeper implements Disposable {
     watched = kept;
   }
 
+  /**
+   * How many entries the last sweep kept: for tests on a virtual clock, where sweeps run on the
+   * caller's thread; not meant to be read while a sweep may run.
+   */
+  int watching() {
+    int n = 0;
+    for (Entry e = watched; e != null; e = e.next) {
+      n++;
+    }
+    return n;
+  }
+
   /** Whether no sweep is scheduled: nothing has been watched since the last sweep let go. */
   boolean idle() {
     return armed == 0;

@@ -90,6 +90,54 @@ class DeadlineSweeperTest {
 
   @Test
   @DisplayName(
+      "seeded: calls started at different times, answering or not, each end by their answer or at"
+          + " the first sweep at or after their deadline, and the sweeps keep only those running")
+  void seededOutcomes() {
+    for (long seed = 1; seed <= 25; seed++) {
+      outcomesForSeed(seed);
+    }
+  }
+
+  private static void outcomesForSeed(long seed) {
+    VirtualTimeScheduler time = VirtualTimeScheduler.create();
+    DeadlineSweeper s =
+        new DeadlineSweeper(Environment.of(time, new SplittableRandom(seed)), Duration.ofMillis(10));
+    SplittableRandom random = new SplittableRandom(seed);
+    java.util.Map<Integer, String> expected = new java.util.HashMap<>();
+    java.util.Map<Integer, String> outcomes = new java.util.concurrent.ConcurrentHashMap<>();
+    // Armed from time 0 to the end, so the sweeps fall at 10, 20, 30 ... ms.
+    s.timeout(Mono.never(), Duration.ofHours(1), TimeoutException::new).subscribe(v -> {}, e -> {});
+    int id = 0;
+    for (int wave = 0; wave < 6; wave++) {
+      long start = wave * 10L + 3; // between two sweeps
+      time.advanceTimeBy(Duration.ofMillis(start - time.now(java.util.concurrent.TimeUnit.MILLISECONDS)));
+      for (int i = 0; i < 40; i++, id++) {
+        long timeout = 1 + random.nextInt(60);
+        long answer = random.nextInt(4) == 0 ? -1 : 1 + random.nextInt(80);
+        if (answer > 0 && (start + answer) % 10 == 0) {
+          answer++; // never at the instant of a sweep: which would run first is not defined
+        }
+        long sweep = (start + timeout + 9) / 10 * 10; // the first sweep at or after the deadline
+        expected.put(id, answer > 0 && start + answer < sweep ? "value" : "timeout at " + sweep);
+        Mono<String> call =
+            answer > 0 ? Mono.just("v").delayElement(Duration.ofMillis(answer), time) : Mono.never();
+        int n = id;
+        s.timeout(call, Duration.ofMillis(timeout), TimeoutException::new)
+            .subscribe(
+                v -> outcomes.put(n, "value"),
+                e ->
+                    outcomes.put(
+                        n, "timeout at " + time.now(java.util.concurrent.TimeUnit.MILLISECONDS)));
+      }
+    }
+    time.advanceTimeBy(Duration.ofMillis(200));
+    assertThat(outcomes).as("seed %d", seed).isEqualTo(expected);
+    assertThat(s.watching()).as("seed %d: only the call that never ends is watched", seed).isEqualTo(1);
+    s.dispose();
+  }
+
+  @Test
+  @DisplayName(
       "disposing it on a non-blocking thread never parks, while its scheduler's thread is busy with"
           + " the queue (BlockHound watches)")
   void disposeDoesNotBlock() throws Exception {
