@@ -163,11 +163,6 @@ classes_for() {
 row_sets() {
   local classes
   classes="$(classes_for "$1")" || return 1
-  if [ "$INTERLEAVE" = 1 ]; then
-    echo "interleave=Per round and benchmark class, every system's client JVM starts at once, and they take turns through a fair lock in the server (\`TurnService\`): one JMH iteration (warm-up or measured) each, round-robin, the others idle meanwhile; the prewarm is a turn too. Consecutive iterations of different systems are seconds apart, so a change in the machine's load falls on every system alike. Figures are medians over rounds."
-  else
-    echo "interleave=Each round runs every system's client JVM in turn (the order rotates by one system per round); figures are medians over rounds."
-  fi
   if [ "$JVM_PER" = system ]; then
     echo "io.meshwork.benchmarks.($(echo $classes | tr ' ' '|'))\\."
   else

@@ -121,12 +121,7 @@ public class BroadcastThroughput {
   /** Shuts the client node down, in a turn of its own. */
   @TearDown(Level.Trial)
   public void close() {
-    Turns.take();
-    try {
-      node.shutdown().block(Wire.TIMEOUT);
-    } finally {
-      Turns.give();
-    }
+    Turns.inTurn(() -> node.shutdown().block(Wire.TIMEOUT));
   }
 
   private Mono<Integer> oneBroadcast() {

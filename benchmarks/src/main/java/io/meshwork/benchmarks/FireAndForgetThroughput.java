@@ -86,12 +86,7 @@ public class FireAndForgetThroughput {
   /** Checks that everything sent arrived, notes it, and closes the client, in a turn of its own. */
   @TearDown(Level.Trial)
   public void close() {
-    Turns.take();
-    try {
-      check();
-    } finally {
-      Turns.give();
-    }
+    Turns.inTurn(this::check);
   }
 
   private void check() {

@@ -55,12 +55,7 @@ public class RequestResponseLatency {
   /** Closes it, in a turn of its own. */
   @TearDown(Level.Trial)
   public void close() {
-    Turns.take();
-    try {
-      client.close();
-    } finally {
-      Turns.give();
-    }
+    Turns.inTurn(client::close);
   }
 
   /**

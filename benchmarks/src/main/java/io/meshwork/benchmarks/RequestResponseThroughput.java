@@ -87,12 +87,7 @@ public class RequestResponseThroughput {
   /** Closes it, in a turn of its own. */
   @TearDown(Level.Trial)
   public void close() {
-    Turns.take();
-    try {
-      client.close();
-    } finally {
-      Turns.give();
-    }
+    Turns.inTurn(client::close);
   }
 
   /**

@@ -27,7 +27,6 @@ final class Turns {
 
   private static @Nullable Socket socket;
   private static boolean held;
-  private static long waitedNanos;
 
   private Turns() {}
 
@@ -36,7 +35,6 @@ final class Turns {
     if (!ON || held) {
       return;
     }
-    long start = System.nanoTime();
     try {
       Socket s = connected();
       OutputStream out = s.getOutputStream();
@@ -51,7 +49,6 @@ final class Turns {
     } catch (IOException e) {
       throw new UncheckedIOException("No turn from the bench server", e);
     }
-    waitedNanos += System.nanoTime() - start;
   }
 
   /** Gives the turn back, if this JVM holds it. */
@@ -69,9 +66,18 @@ final class Turns {
     }
   }
 
-  /** Seconds this JVM has spent waiting for its turns. */
-  static synchronized double waitedSeconds() {
-    return waitedNanos / 1e9;
+  /**
+   * Runs {@code work} in a turn of its own, such as a trial's tear-down.
+   *
+   * @param work what to run while the other clients wait
+   */
+  static void inTurn(Runnable work) {
+    take();
+    try {
+      work.run();
+    } finally {
+      give();
+    }
   }
 
   private static Socket connected() throws IOException {
