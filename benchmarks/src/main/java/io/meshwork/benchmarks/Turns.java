@@ -80,13 +80,21 @@ final class Turns {
     }
   }
 
+  /**
+   * The turn service's port: {@code -Dmeshwork.bench.turnsPort}, else the one of this client's
+   * server. Clients of two servers (an A/B of a server-side change) share one turn that way.
+   */
+  private static int port() {
+    return Integer.getInteger("meshwork.bench.turnsPort", Ports.port(Ports.TURNS));
+  }
+
   private static Socket connected() throws IOException {
     Socket s = socket;
     if (s == null) {
       s = new Socket();
       s.setTcpNoDelay(true);
       s.setSoTimeout(WAIT_MILLIS);
-      s.connect(new InetSocketAddress(Ports.HOST, Ports.port(Ports.TURNS)), 10_000);
+      s.connect(new InetSocketAddress(Ports.HOST, port()), 10_000);
       socket = s;
     }
     return s;
