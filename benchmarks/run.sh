@@ -264,9 +264,7 @@ DURATION=$((SECONDS - START_SECONDS))
   echo "server.warm.seconds=$SERVER_WARM"
   if [ "$INTERLEAVE" = 1 ]; then
     echo "interleave=Per round and benchmark class, every system's client JVM starts at once, and they take turns through a fair lock in the server (\`TurnService\`): one JMH iteration (warm-up or measured) each, round-robin, the others idle meanwhile; the prewarm is a turn too. Consecutive iterations of different systems are seconds apart, so a change in the machine's load falls on every system alike. Figures are medians over rounds."
-  else
-    echo "interleave=Each round runs every system's client JVM in turn (the order rotates by one system per round); figures are medians over rounds."
-  fi
+  fi # without it, the report describes the one-after-another order
   if [ "$JVM_PER" = system ]; then
     echo "jvm.per=one per system and round, for all its benchmark classes (each row runs on the JIT profile of the rows before it)"
     echo "jmh.settings=per round and system one JVM (JMH -f 0), prewarm ${PREWARM} s, then per row ${ITER[*]}, -prof gc"
