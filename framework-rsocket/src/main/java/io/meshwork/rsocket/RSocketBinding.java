@@ -15,7 +15,6 @@ import io.rsocket.core.RSocketConnector;
 import io.rsocket.core.RSocketServer;
 import io.rsocket.exceptions.RejectedSetupException;
 import io.rsocket.frame.FrameLengthCodec;
-import io.rsocket.frame.decoder.PayloadDecoder;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
@@ -75,7 +74,7 @@ final class RSocketBinding implements TransportBinding {
         .maxTimeToFirstFrame(settings.setupTimeout())
         .maxInboundPayloadSize(rsocketInboundLimit)
         .fragment(settings.fragmentSize())
-        .payloadDecoder(PayloadDecoder.ZERO_COPY)
+        .payloadDecoder(FramePayloadDecoder.INSTANCE)
         .bind(new FramedTcpServer(tcp))
         .map(
             channel -> {
@@ -157,7 +156,7 @@ final class RSocketBinding implements TransportBinding {
               .keepAlive(settings.keepAliveInterval(), settings.keepAliveMaxLifetime())
               .maxInboundPayloadSize(rsocketInboundLimit)
               .fragment(settings.fragmentSize())
-              .payloadDecoder(PayloadDecoder.ZERO_COPY)
+              .payloadDecoder(FramePayloadDecoder.INSTANCE)
               .acceptor((setup, sending) -> Mono.just(inbound))
               .connect(new FramedTcpClient(tcp))
               .flatMap(
