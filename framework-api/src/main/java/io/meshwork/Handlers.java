@@ -51,12 +51,14 @@ public final class Handlers {
   }
 
   /**
-   * A fire-and-forget handler that runs a non-blocking consumer.
+   * A fire-and-forget handler that runs a non-blocking consumer. A node runs the consumer directly
+   * on the thread the message arrived on (see {@link FireAndForgetHandler#consumer()}); {@link
+   * FireAndForgetHandler#handle} runs it on each subscription.
    *
    * @param consumer the consumer; it must not block
    * @return the handler
    */
   public static FireAndForgetHandler fireAndForget(Consumer<Message> consumer) {
-    return m -> Mono.fromRunnable(() -> consumer.accept(m));
+    return new ConsumingHandler(consumer);
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
@@ -63,6 +64,20 @@ class HandlersTest {
 
     StepVerifier.create(handled).verifyComplete();
     assertThat(seen).as("each subscription runs the consumer again").containsExactly("v2", "v2");
+  }
+
+  @Test
+  @DisplayName("fireAndForget's handler names its consumer, for a node to run directly; a lambda handler names none")
+  void fireAndForgetConsumer() {
+    List<String> seen = new ArrayList<>();
+    Consumer<Message> consumer = m -> seen.add(m.payloadAsString());
+    FireAndForgetHandler handler = Handlers.fireAndForget(consumer);
+    assertThat(handler.consumer()).isSameAs(consumer);
+
+    FireAndForgetHandler lambda = m -> Mono.fromRunnable(() -> seen.add("lambda"));
+    assertThat(lambda.consumer()).isNull();
+    StepVerifier.create(lambda.handle(Message.of("news"))).verifyComplete();
+    assertThat(seen).containsExactly("lambda");
   }
 
   @Test

@@ -88,7 +88,7 @@ final class Router implements Responder {
           routeTag(message.route()), Interaction.FIRE_AND_FORGET, true, CallOutcome.REJECTED, 0L);
       return Mono.empty();
     }
-    return metered == null
+    return metered == null || r instanceof ConsumedSend // times itself
         ? r
         : metered.mono(r, routeTag(message.route()), Interaction.FIRE_AND_FORGET, true);
   }
@@ -137,6 +137,10 @@ final class Router implements Responder {
               ? routes.explainMissing(message.route(), Interaction.FIRE_AND_FORGET)
               : tooLarge(message).getMessage());
       return Mono.empty();
+    }
+    Consumer<Message> consumer = ((FireAndForgetHandler) h).consumer();
+    if (consumer != null) { // ends before its subscribe returns: no admission slot
+      return new ConsumedSend(consumer, message, this, metered);
     }
     NodeId peer = message.sender();
     AtomicInteger slots = admission.slotsOf(peer);

@@ -19,6 +19,7 @@ import io.meshwork.error.NoSuchRouteException;
 import io.meshwork.error.PayloadTooLargeException;
 import io.meshwork.clock.LamportClock;
 import io.meshwork.spi.Route;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
@@ -36,6 +37,10 @@ class RouterTest {
   private final TestPublisher<Message> silent = TestPublisher.create();
   private final TestPublisher<Void> sinking = TestPublisher.create();
   private final LamportClock clock = new LamportClock();
+  private final Admission admission = new Admission(NodeId.of("self"), 100, 10);
+  private final List<String> consumed = new ArrayList<>();
+  private final List<Integer> slotsTaken = new ArrayList<>();
+  private final List<Thread> consumerThreads = new ArrayList<>();
 
   private final Router router =
       new Router(
@@ -50,6 +55,8 @@ class RouterTest {
                   new Route("sinkFails", (FireAndForgetHandler) m -> Mono.error(new IllegalStateException("boom"))),
                   new Route("sinkThrows", (FireAndForgetHandler) m -> { throw new IllegalStateException("thrown"); }),
                   new Route("sinkNull", (FireAndForgetHandler) m -> null),
+                  new Route("consume", Handlers.fireAndForget(this::consume)),
+                  new Route("consumeThrows", Handlers.fireAndForget(m -> { throw new IllegalStateException("thrown"); })),
                   new Route("upper", Handlers.channel(in -> in.map(m -> m.reply("ok")))))),
           LIMIT,
           clock,
@@ -73,8 +80,14 @@ class RouterTest {
                 @Override
                 public void disconnect(NodeId id) {}
               }),
-          new Admission(NodeId.of("self"), 100, 10),
+          admission,
           c -> {});
+
+  private void consume(Message m) {
+    consumed.add(m.payloadAsString());
+    slotsTaken.add(admission.running());
+    consumerThreads.add(Thread.currentThread());
+  }
 
   @Test
   @DisplayName("a malformed membership frame gets InvalidRequest, and the node carries on")
@@ -226,6 +239,52 @@ class RouterTest {
       StepVerifier.create(router.fireAndForget(Message.of("sinkFails").stamped(null, 99)))
           .verifyComplete();
       assertThat(clock.now()).isEqualTo(100);
+    }
+  }
+  @Nested
+  @DisplayName("a consumer handler (Handlers.fireAndForget) runs as its message is handed over (ConsumedSend)")
+  class Consumers {
+
+    @Test
+    @DisplayName("on subscription only, on the subscribing thread, taking no admission slot")
+    void runsOnSubscription() {
+      Mono<Void> send = router.fireAndForget(Message.of("consume", "a"));
+      assertThat(consumed).as("nothing runs before subscription").isEmpty();
+
+      StepVerifier.create(send).verifyComplete();
+      assertThat(consumed).containsExactly("a");
+      assertThat(slotsTaken).as("admission slots taken while it ran").containsExactly(0);
+      assertThat(consumerThreads).containsExactly(Thread.currentThread());
+      assertThat(admission.running()).isZero();
+    }
+
+    @Test
+    @DisplayName("runs while the peer's slots are all taken, when a handler's Mono is refused")
+    void runsWhenTheSlotsAreTaken() {
+      for (int i = 0; i < 10; i++) { // the per-peer cap, held by handlers that have not ended
+        router.fireAndForget(Message.of("sink")).subscribe();
+      }
+      assertThat(admission.running()).isEqualTo(10);
+      sinking.assertSubscribers(10);
+
+      StepVerifier.create(router.fireAndForget(Message.of("sink"))).verifyComplete();
+      sinking.assertSubscribers(10); // the eleventh handler's Mono was refused
+
+      StepVerifier.create(router.fireAndForget(Message.of("consume", "b"))).verifyComplete();
+      assertThat(consumed).containsExactly("b");
+      assertThat(slotsTaken).containsExactly(10);
+
+      sinking.complete();
+      assertThat(admission.running()).as("the handlers' slots freed, none leaked").isZero();
+    }
+
+    @Test
+    @DisplayName("an exception is logged and the message counts as handled; the clock advances")
+    void failureCompletes() {
+      StepVerifier.create(router.fireAndForget(Message.of("consumeThrows").stamped(null, 41)))
+          .verifyComplete();
+      assertThat(clock.now()).isEqualTo(42);
+      assertThat(admission.running()).isZero();
     }
   }
 }

@@ -61,6 +61,28 @@ public final class Metered {
   }
 
   /**
+   * Times a call that runs to its end on the calling thread, such as a fire-and-forget consumer:
+   * counted active while it runs, recorded as a success when it returns. It must handle its own
+   * failures (a failed fire-and-forget handler is logged, and its message counts as handled, on
+   * either path).
+   *
+   * @param call the call
+   * @param route the route tag
+   * @param interaction the interaction model
+   * @param inbound whether this node serves it
+   */
+  public void timed(Runnable call, String route, Interaction interaction, boolean inbound) {
+    long start = environment.nanoTime();
+    active.incrementAndGet();
+    try {
+      call.run();
+    } finally {
+      active.decrementAndGet();
+      recorder.call(route, interaction, inbound, CallOutcome.SUCCESS, environment.nanoTime() - start);
+    }
+  }
+
+  /**
    * Times a stream from subscription to its end.
    *
    * @param call the stream

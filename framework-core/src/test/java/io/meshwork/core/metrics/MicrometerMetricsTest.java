@@ -1,8 +1,10 @@
 package io.meshwork.core.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.meshwork.CallOptions;
+import io.meshwork.FireAndForgetHandler;
 import io.meshwork.Handlers;
 import io.meshwork.Message;
 import io.meshwork.Node;
@@ -96,6 +98,49 @@ class MicrometerMetricsTest {
     assertThat(clientRegistry.find("meshwork.peers").gauge())
         .as("a stopped node's gauges leave the registry, for a restarted node to register its own")
         .isNull();
+  }
+
+  @Test
+  @DisplayName("a fire-and-forget consumer is timed like a handler's Mono: a failure is logged and counts as handled")
+  void fireAndForgetTimers() {
+    server =
+        Node.builder()
+            .id("server")
+            .transport(network)
+            .metrics(MicrometerMetrics.of(serverRegistry))
+            .route("audit", Handlers.fireAndForget(m -> {}))
+            .route("auditMono", (FireAndForgetHandler) m -> Mono.empty())
+            .route(
+                "auditFails",
+                Handlers.fireAndForget(
+                    m -> {
+                      throw new IllegalStateException("x");
+                    }))
+            .build()
+            .start()
+            .block(TIMEOUT);
+    client = Node.builder().id("client").transport(network).build().start().block(TIMEOUT);
+    Target t = Target.address(server.address());
+
+    for (int i = 0; i < 3; i++) {
+      client.send(t, Message.of("audit")).block(TIMEOUT);
+      client.send(t, Message.of("auditMono")).block(TIMEOUT);
+    }
+    client.send(t, Message.of("auditFails")).block(TIMEOUT);
+
+    await()
+        .atMost(TIMEOUT)
+        .untilAsserted(
+            () -> {
+              assertThat(timer(serverRegistry, "audit", "fire_and_forget", "inbound", "success").count())
+                  .isEqualTo(3);
+              assertThat(timer(serverRegistry, "auditMono", "fire_and_forget", "inbound", "success").count())
+                  .isEqualTo(3);
+              assertThat(timer(serverRegistry, "auditFails", "fire_and_forget", "inbound", "success").count())
+                  .isEqualTo(1);
+            });
+    assertThat(counter(serverRegistry, "meshwork.messages", "received")).isEqualTo(7);
+    assertThat(serverRegistry.get("meshwork.requests.active").gauge().value()).isZero();
   }
 
   private static Timer timer(MeterRegistry r, String route, String interaction, String direction, String outcome) {
