@@ -236,8 +236,9 @@ public final class NodeBuilder {
    * the node answers {@link io.meshwork.error.RejectedException} (retryable: the caller's retry
    * policy backs off and tries again, on another member for {@code Target.anyServing}) instead
    * of queueing without bound; a refused fire-and-forget message is dropped. Both are counted as
-   * {@code outcome=rejected}. Defaults: {@value #DEFAULT_MAX_CONCURRENT_HANDLERS} and {@value
-   * #DEFAULT_MAX_IN_FLIGHT_PER_PEER}.
+   * {@code outcome=rejected}. A fire-and-forget consumer ({@link Handlers#fireAndForget}) runs
+   * to its end as its message arrives, so it cannot pile up and takes no slot. Defaults: {@value
+   * #DEFAULT_MAX_CONCURRENT_HANDLERS} and {@value #DEFAULT_MAX_IN_FLIGHT_PER_PEER}.
    *
    * @param maxConcurrentHandlers per node, at least 1
    * @param maxInFlightPerPeer per peer, at least 1 and at most {@code maxConcurrentHandlers}
