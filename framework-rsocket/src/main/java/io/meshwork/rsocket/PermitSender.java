@@ -64,10 +64,7 @@ final class PermitSender implements TrackingLeaseSender {
   }
 
   private void firstLease(int requests) {
-    long s;
-    do {
-      s = state.get();
-    } while (!state.compareAndSet(s, pack(running(s), requests)));
+    state.updateAndGet(s -> pack(running(s), requests));
   }
 
   @Override
