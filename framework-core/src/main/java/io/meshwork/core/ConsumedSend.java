@@ -4,6 +4,7 @@ import io.meshwork.FireAndForgetHandler;
 import io.meshwork.Interaction;
 import io.meshwork.Message;
 import io.meshwork.core.metrics.Metered;
+import io.meshwork.spi.CallOutcome;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import reactor.core.CoreSubscriber;
@@ -19,9 +20,9 @@ import reactor.core.publisher.Operators;
  * <p>The run has ended before {@code subscribe} returns, so it takes no admission slot, and it
  * replaces what {@link HandledSend} does around a handler's {@code Mono}: four atomic updates of
  * the admission counters, one more for the release, and two objects per message. When the node is
- * metered, the run is timed as a call ({@link Metered#timed}).
+ * metered, the run is timed as a call, {@code handler_failed} if the consumer threw.
  */
-final class ConsumedSend extends Mono<Void> implements Runnable {
+final class ConsumedSend extends Mono<Void> {
 
   private final Consumer<Message> consumer;
   private final Message message;
@@ -41,19 +42,30 @@ final class ConsumedSend extends Mono<Void> implements Runnable {
     if (m == null) {
       run();
     } else {
-      m.timed(this, message.route(), Interaction.FIRE_AND_FORGET, true);
+      long start = m.begin();
+      CallOutcome outcome = CallOutcome.ERROR; // if run() throws: a fatal error, rethrown
+      try {
+        outcome = run();
+      } finally {
+        m.end(start, message.route(), Interaction.FIRE_AND_FORGET, true, outcome);
+      }
     }
     Operators.complete(actual);
   }
 
-  /** Runs the consumer once; a failure is logged, as {@link HandledSend} logs a failed handler. */
-  @Override
-  public void run() {
+  /**
+   * Runs the consumer once; a failure is logged, as {@link HandledSend} logs a failed handler.
+   *
+   * @return how it ended
+   */
+  private CallOutcome run() {
     try {
       consumer.accept(message);
+      return CallOutcome.SUCCESS;
     } catch (Throwable t) {
       Exceptions.throwIfJvmFatal(t);
       router.sendFailed(message.route(), t);
+      return CallOutcome.HANDLER_FAILED;
     }
   }
 }

@@ -38,7 +38,6 @@ final class Router implements Responder {
   private static final Logger log = LoggerFactory.getLogger(Router.class);
 
   /** What {@code dispatchFireAndForget} returns for a message admission refused (never run). */
-  private static final Mono<Void> REFUSED_SEND = Mono.<Void>empty().hide();
 
   private final NodeId self;
   private final RouteTable routes;
@@ -81,16 +80,7 @@ final class Router implements Responder {
       membership.fireAndForget(message);
       return Mono.empty();
     }
-    Mono<Void> r = dispatchFireAndForget(message);
-    if (r == REFUSED_SEND) {
-      // Counted here, with no exception and no timing: under a flood this is most messages.
-      recorder.call(
-          routeTag(message.route()), Interaction.FIRE_AND_FORGET, true, CallOutcome.REJECTED, 0L);
-      return Mono.empty();
-    }
-    return metered == null || r instanceof ConsumedSend // times itself
-        ? r
-        : metered.mono(r, routeTag(message.route()), Interaction.FIRE_AND_FORGET, true);
+    return dispatchFireAndForget(message); // counted and timed there: no one sees its outcome
   }
 
   @Override
@@ -125,17 +115,25 @@ final class Router implements Responder {
     return routes.serves(route) ? route : "UNKNOWN";
   }
 
+  /**
+   * Dispatches a fire-and-forget message. Its outcome reaches no caller, so every outcome is
+   * recorded here or by the operator returned: a message dropped before its handler runs (no
+   * route, too large, refused, the handler threw) is counted with no timing; a handler that runs is
+   * timed by its {@link ConsumedSend} or {@link HandledSend}.
+   */
   private Mono<Void> dispatchFireAndForget(Message message) {
     received(message);
-    Handler h = routes.find(message.route(), Interaction.FIRE_AND_FORGET);
+    String route = message.route();
+    Handler h = routes.find(route, Interaction.FIRE_AND_FORGET);
     if (h == null || message.payloadSize() > maxInboundPayloadSize) {
       log.warn(
           "Node {} dropped a fire-and-forget message from {}: {}",
           self,
           message.sender(),
           h == null
-              ? routes.explainMissing(message.route(), Interaction.FIRE_AND_FORGET)
+              ? routes.explainMissing(route, Interaction.FIRE_AND_FORGET)
               : tooLarge(message).getMessage());
+      dropped(route, h == null ? CallOutcome.NO_ROUTE : CallOutcome.PAYLOAD_TOO_LARGE);
       return Mono.empty();
     }
     Consumer<Message> consumer = ((FireAndForgetHandler) h).consumer();
@@ -150,18 +148,26 @@ final class Router implements Responder {
         log.debug(
             "Node {} dropped a fire-and-forget message: {}",
             self,
-            admission.refusal(verdict, peer, message.route()).getMessage());
+            admission.refusal(verdict, peer, route).getMessage());
       }
-      return REFUSED_SEND;
+      // No exception and no timing: under a flood this is most messages.
+      dropped(route, CallOutcome.REJECTED);
+      return Mono.empty();
     }
     try {
       return new HandledSend(
-          ((FireAndForgetHandler) h).handle(message), this, message.route(), admission, slots);
+          ((FireAndForgetHandler) h).handle(message), this, route, admission, slots, metered);
     } catch (Throwable t) { // thrown, or null returned
       admission.release(slots);
-      sendFailed(message.route(), t);
+      sendFailed(route, t);
+      dropped(route, CallOutcome.HANDLER_FAILED);
       return Mono.empty();
     }
+  }
+
+  /** Counts a fire-and-forget message that ended before a handler ran, with no timing. */
+  private void dropped(String route, CallOutcome outcome) {
+    recorder.call(routeTag(route), Interaction.FIRE_AND_FORGET, true, outcome, 0L);
   }
 
   /** Frees a stream's or channel's admission slot once, however often it is subscribed. */

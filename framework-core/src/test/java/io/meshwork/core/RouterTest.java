@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meshwork.FireAndForgetHandler;
 import io.meshwork.Handlers;
+import io.meshwork.Interaction;
+import io.meshwork.core.metrics.Metered;
+import io.meshwork.spi.CallOutcome;
+import io.meshwork.spi.NodeMetrics;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import io.meshwork.Message;
 import io.meshwork.Address;
 import io.meshwork.Environment;
@@ -42,8 +48,10 @@ class RouterTest {
   private final List<Integer> slotsTaken = new ArrayList<>();
   private final List<Thread> consumerThreads = new ArrayList<>();
 
-  private final Router router =
-      new Router(
+  private final Router router = router(null);
+
+  private Router router(@Nullable Metered metered) {
+    return new Router(
           NodeId.of("self"),
           new RouteTable(
               List.of(
@@ -60,7 +68,7 @@ class RouterTest {
                   new Route("upper", Handlers.channel(in -> in.map(m -> m.reply("ok")))))),
           LIMIT,
           clock,
-          null,
+          metered,
           new Swim(
               Swim.initial(NodeId.of("self"), Address.of("127.0.0.1", 1), Map.of(), Set.of()),
               MembershipOptions.defaults(),
@@ -82,6 +90,7 @@ class RouterTest {
               }),
           admission,
           c -> {});
+  }
 
   private void consume(Message m) {
     consumed.add(m.payloadAsString());
@@ -241,6 +250,82 @@ class RouterTest {
       assertThat(clock.now()).isEqualTo(100);
     }
   }
+  @Nested
+  @DisplayName("on a metered node, every fire-and-forget outcome is recorded, as no sender sees it")
+  class MeteredSends {
+
+    private final List<String> recorded = new ArrayList<>();
+    private final AtomicInteger active = new AtomicInteger();
+    private final Router metered =
+        router(new Metered(new Recording(recorded), Environment.system(), active));
+
+    @Test
+    @DisplayName("success, handler_failed (signalled, thrown, null, a consumer), cancelled")
+    void handlerOutcomes() {
+      StepVerifier.create(metered.fireAndForget(Message.of("consume", "a"))).verifyComplete();
+      StepVerifier.create(metered.fireAndForget(Message.of("consumeThrows"))).verifyComplete();
+      StepVerifier.create(metered.fireAndForget(Message.of("sink")), 0)
+          .expectSubscription()
+          .then(() -> assertThat(active).as("counted active while its handler runs").hasValue(1))
+          .thenCancel()
+          .verify();
+      StepVerifier.create(metered.fireAndForget(Message.of("sink")))
+          .then(sinking::complete)
+          .verifyComplete();
+      for (String route : new String[] {"sinkFails", "sinkThrows", "sinkNull"}) {
+        StepVerifier.create(metered.fireAndForget(Message.of(route))).verifyComplete();
+      }
+
+      assertThat(recorded)
+          .containsExactly(
+              "consume SUCCESS",
+              "consumeThrows HANDLER_FAILED",
+              "sink CANCELLED",
+              "sink SUCCESS",
+              "sinkFails HANDLER_FAILED",
+              "sinkThrows HANDLER_FAILED",
+              "sinkNull HANDLER_FAILED");
+      assertThat(active).hasValue(0);
+    }
+
+    @Test
+    @DisplayName("a message dropped before any handler ran: no_route (tagged UNKNOWN), payload_too_large, rejected")
+    void drops() {
+      StepVerifier.create(metered.fireAndForget(Message.of("nope"))).verifyComplete();
+      StepVerifier.create(metered.fireAndForget(Message.of("sink", new byte[LIMIT + 1])))
+          .verifyComplete();
+      for (int i = 0; i < 10; i++) { // the per-peer cap, held by handlers that have not ended
+        metered.fireAndForget(Message.of("sink")).subscribe();
+      }
+      StepVerifier.create(metered.fireAndForget(Message.of("sink"))).verifyComplete();
+      sinking.assertSubscribers(10);
+
+      assertThat(recorded)
+          .containsExactly("UNKNOWN NO_ROUTE", "sink PAYLOAD_TOO_LARGE", "sink REJECTED");
+      assertThat(active).as("the 10 handlers still running").hasValue(10);
+    }
+  }
+
+  /** Records each call's route and outcome. */
+  private record Recording(List<String> calls) implements NodeMetrics.Recorder {
+    @Override
+    public void call(
+        String route, Interaction interaction, boolean inbound, CallOutcome outcome, long nanos) {
+      assertThat(interaction).isEqualTo(Interaction.FIRE_AND_FORGET);
+      assertThat(inbound).isTrue();
+      calls.add(route + " " + outcome);
+    }
+
+    @Override
+    public void message(boolean inbound, int payloadBytes) {}
+
+    @Override
+    public void retry() {}
+
+    @Override
+    public void dropped(long count) {}
+  }
+
   @Nested
   @DisplayName("a consumer handler (Handlers.fireAndForget) runs as its message is handed over (ConsumedSend)")
   class Consumers {

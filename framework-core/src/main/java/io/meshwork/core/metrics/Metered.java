@@ -61,25 +61,29 @@ public final class Metered {
   }
 
   /**
-   * Times a call that runs to its end on the calling thread, such as a fire-and-forget consumer:
-   * counted active while it runs, recorded as a success when it returns. It must handle its own
-   * failures (a failed fire-and-forget handler is logged, and its message counts as handled, on
-   * either path).
+   * Starts timing a call the caller ends itself with {@link #end}, such as a fire-and-forget
+   * message whose operator reports its own outcome: counts it active.
    *
-   * @param call the call
+   * @return the start, to give to {@link #end}
+   */
+  public long begin() {
+    active.incrementAndGet();
+    return environment.nanoTime();
+  }
+
+  /**
+   * Ends a call started with {@link #begin}; call it once per {@code begin}.
+   *
+   * @param start what {@link #begin} returned
    * @param route the route tag
    * @param interaction the interaction model
    * @param inbound whether this node serves it
+   * @param outcome how it ended
    */
-  public void timed(Runnable call, String route, Interaction interaction, boolean inbound) {
-    long start = environment.nanoTime();
-    active.incrementAndGet();
-    try {
-      call.run();
-    } finally {
-      active.decrementAndGet();
-      recorder.call(route, interaction, inbound, CallOutcome.SUCCESS, environment.nanoTime() - start);
-    }
+  public void end(
+      long start, String route, Interaction interaction, boolean inbound, CallOutcome outcome) {
+    active.decrementAndGet();
+    recorder.call(route, interaction, inbound, outcome, environment.nanoTime() - start);
   }
 
   /**

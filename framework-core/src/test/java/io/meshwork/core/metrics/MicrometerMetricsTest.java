@@ -101,7 +101,9 @@ class MicrometerMetricsTest {
   }
 
   @Test
-  @DisplayName("a fire-and-forget consumer is timed like a handler's Mono: a failure is logged and counts as handled")
+  @DisplayName(
+      "every fire-and-forget outcome is recorded on the server: success, handler_failed for a"
+          + " consumer or Mono that fails or a handler that throws, no_route")
   void fireAndForgetTimers() {
     server =
         Node.builder()
@@ -114,8 +116,17 @@ class MicrometerMetricsTest {
                 "auditFails",
                 Handlers.fireAndForget(
                     m -> {
-                      throw new IllegalStateException("x");
+                      throw new IllegalStateException("consumer");
                     }))
+            .route(
+                "auditMonoFails",
+                (FireAndForgetHandler) m -> Mono.error(new IllegalStateException("mono")))
+            .route(
+                "auditThrows",
+                (FireAndForgetHandler)
+                    m -> {
+                      throw new IllegalStateException("handle");
+                    })
             .build()
             .start()
             .block(TIMEOUT);
@@ -127,20 +138,30 @@ class MicrometerMetricsTest {
       client.send(t, Message.of("auditMono")).block(TIMEOUT);
     }
     client.send(t, Message.of("auditFails")).block(TIMEOUT);
+    client.send(t, Message.of("auditMonoFails")).block(TIMEOUT);
+    client.send(t, Message.of("auditThrows")).block(TIMEOUT);
+    client.send(t, Message.of("nope")).block(TIMEOUT);
 
     await()
         .atMost(TIMEOUT)
         .untilAsserted(
             () -> {
-              assertThat(timer(serverRegistry, "audit", "fire_and_forget", "inbound", "success").count())
-                  .isEqualTo(3);
-              assertThat(timer(serverRegistry, "auditMono", "fire_and_forget", "inbound", "success").count())
-                  .isEqualTo(3);
-              assertThat(timer(serverRegistry, "auditFails", "fire_and_forget", "inbound", "success").count())
-                  .isEqualTo(1);
+              assertThat(fnf("audit", "success")).isEqualTo(3);
+              assertThat(fnf("auditMono", "success")).isEqualTo(3);
+              assertThat(fnf("auditFails", "handler_failed")).isEqualTo(1);
+              assertThat(fnf("auditMonoFails", "handler_failed")).isEqualTo(1);
+              assertThat(fnf("auditThrows", "handler_failed")).isEqualTo(1);
+              assertThat(fnf("UNKNOWN", "no_route")).isEqualTo(1);
             });
-    assertThat(counter(serverRegistry, "meshwork.messages", "received")).isEqualTo(7);
+    assertThat(serverRegistry.find("meshwork.requests").tag("outcome", "success").timers())
+        .as("no failure is also counted as a success")
+        .hasSize(2);
+    assertThat(counter(serverRegistry, "meshwork.messages", "received")).isEqualTo(10);
     assertThat(serverRegistry.get("meshwork.requests.active").gauge().value()).isZero();
+  }
+
+  private long fnf(String route, String outcome) {
+    return timer(serverRegistry, route, "fire_and_forget", "inbound", outcome).count();
   }
 
   private static Timer timer(MeterRegistry r, String route, String interaction, String direction, String outcome) {
