@@ -1,6 +1,10 @@
 package io.meshwork.benchmarks;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -17,14 +21,25 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Fire-and-forget throughput, Meshwork and raw RSocket: each invocation sends {@value #BATCH}
- * messages through {@link Window} (all subscribed at once: a send completes when it is handed to
- * the connection), then makes one request-response to the server's count route. The server
- * answers that only after handling every earlier frame on the connection, so an invocation ends
- * when its messages have <em>arrived</em>: the figure is delivered messages per second, and no
- * backlog can build up between invocations. The server's count, read around each iteration, is
- * compared at the end of the trial with what was sent, and the outcome appended to the notes file ({@code
- * -Dmeshwork.bench.notes}) for the report.
+ * Fire-and-forget throughput, Meshwork and raw RSocket, as a sustained one-way stream whose
+ * arrival is checked. Each invocation sends {@value #BATCH} messages through {@link Window} (all
+ * subscribed at once: a send completes when it is handed to the connection), then asks the
+ * server's count route for its count. The server answers that only after handling every earlier
+ * frame on the connection, so the answer confirms the batch has <em>arrived</em>.
+ *
+ * <p>The confirmation is pipelined: an invocation waits for the previous batch's answer, not its
+ * own, so the client sends batch <i>k</i>+1 while batch <i>k</i> is being handled and confirmed.
+ * At most two batches are ever unconfirmed, so no backlog builds up, and the figure is delivered
+ * messages per second. Waiting for each batch's own answer instead (stop-and-wait, this
+ * benchmark's first design) drains the pipeline every {@value #BATCH} messages: a
+ * fire-and-forget sender never waits a round trip, and the stall made the row measure the batch
+ * size (see {@code benchmarks/README.md}). rsocket-java's own JMH fire-and-forget benchmark
+ * counts a message when its send completes and drains the client's queue between iterations; it
+ * never checks arrival. The last batch of an iteration is confirmed in the iteration's tear-down.
+ *
+ * <p>The server's count, read around each iteration, is compared at the end of the trial with
+ * what was sent, and the outcome appended to the notes file ({@code -Dmeshwork.bench.notes}) for
+ * the report.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -51,6 +66,8 @@ public class FireAndForgetThroughput {
   private long countBefore;
   private long arrived;
   private long sent;
+  /** The count asked for after the latest batch; answered once that batch has arrived. */
+  private @Nullable CompletableFuture<Long> unconfirmed;
 
   /** Connects the one client of this trial and reads the server's count. */
   @Setup(Level.Trial)
@@ -78,6 +95,7 @@ public class FireAndForgetThroughput {
    */
   @TearDown(Level.Iteration)
   public void iterationEnd() {
+    confirm();
     cpu.stop("bench=FireAndForgetThroughput system=" + system + " payloadSize=" + payloadSize, ops);
     arrived += received() - countBefore;
     Turns.give();
@@ -105,6 +123,28 @@ public class FireAndForgetThroughput {
     client.close();
   }
 
+  /**
+   * Waits for the latest batch's confirmation, if one is outstanding, and forgets it.
+   *
+   * @return the server's count then, or 0 if nothing was outstanding
+   */
+  private long confirm() {
+    CompletableFuture<Long> pending = unconfirmed;
+    unconfirmed = null;
+    return pending == null ? 0 : await(pending);
+  }
+
+  private static long await(CompletableFuture<Long> pending) {
+    try {
+      return pending.get(Wire.TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("No count from the server", e);
+    }
+  }
+
   private long received() {
     Long n = client.received().block(Wire.TIMEOUT);
     if (n == null) {
@@ -114,9 +154,10 @@ public class FireAndForgetThroughput {
   }
 
   /**
-   * A batch of sends, then one call that returns once the server has handled them.
+   * A batch of sends, then a count request that confirms them; returns once the previous batch is
+   * confirmed.
    *
-   * @return the server's count
+   * @return the server's count after the previous batch, or 0 for an iteration's first batch
    */
   @Benchmark
   @OperationsPerInvocation(BATCH)
@@ -124,6 +165,8 @@ public class FireAndForgetThroughput {
     Window.run(client::send, BATCH, BATCH);
     ops += BATCH;
     sent += BATCH;
-    return received();
+    CompletableFuture<Long> previous = unconfirmed;
+    unconfirmed = client.received().toFuture();
+    return previous == null ? 0 : await(previous);
   }
 }

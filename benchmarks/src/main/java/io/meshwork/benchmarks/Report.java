@@ -662,9 +662,9 @@ public final class Report {
                 + (allArrived
                     ? "**every message sent arrived**, in every trial."
                     : "**some messages did not arrive** — see below.")
-                + " Each timed batch ends with a request-response that the server answers only"
-                + " after every earlier frame, so the figure is messages delivered, not merely"
-                + " written.\n\n");
+                + " Each timed batch is followed by a request-response that the server answers"
+                + " only after every earlier frame, and the next batch waits for that answer, so"
+                + " the figure is messages delivered, not merely written.\n\n");
     if (!allArrived) {
       for (String n : fnfNotes) {
         o.append("    ").append(n).append('\n');
@@ -836,7 +836,9 @@ public final class Report {
             "- **Fire-and-forget** rows: "
                 + FireAndForgetThroughput.BATCH
                 + " sends, then one request-response to the server's count route, answered after"
-                + " every earlier frame: the figure counts delivered messages.",
+                + " every earlier frame; the invocation then waits for the previous batch's answer"
+                + " (a sustained stream with at most two batches unconfirmed, not stop-and-wait):"
+                + " the figure counts delivered messages.",
             "- **Stream** rows: one request-stream of "
                 + RequestStreamThroughput.ITEMS
                 + " items per invocation, unbounded demand; op = item.",
