@@ -2,7 +2,10 @@ package io.meshwork.spi;
 
 import io.meshwork.Interaction;
 import io.meshwork.NodeId;
+import io.meshwork.membership.MemberStatus;
+import io.meshwork.membership.MembershipEvent;
 import java.util.function.IntSupplier;
+import java.util.function.ToIntFunction;
 
 /**
  * Where a node reports what it does. {@code framework-core}'s {@code MicrometerMetrics} records
@@ -78,6 +81,22 @@ public interface NodeMetrics {
      * @param to the state it entered
      */
     default void breaker(String member, String from, String to) {}
+
+    /**
+     * Called once, when the node is built: how to read its membership view, for gauges.
+     *
+     * @param members reads how many members of the view, this node included, are in a status now
+     *     (DEAD and LEFT members are kept for a while, then forgotten)
+     */
+    default void members(ToIntFunction<MemberStatus> members) {}
+
+    /**
+     * A member changed in this node's view: joined, suspected, refuted, left, died or advertised
+     * new metadata. Called on the membership protocol's thread.
+     *
+     * @param type what happened
+     */
+    default void membership(MembershipEvent.Type type) {}
   }
 
   /** The recorder of {@link #NONE}. */

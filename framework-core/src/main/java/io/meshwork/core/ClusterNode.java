@@ -22,6 +22,7 @@ import java.time.Duration;
 import io.meshwork.error.UnreachableException;
 import io.meshwork.membership.Member;
 import io.meshwork.membership.Membership;
+import io.meshwork.membership.MembershipEvent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -89,11 +90,13 @@ final class ClusterNode implements Node {
             options.membership(),
             options.environment(),
             options.seeds(),
-            new MembershipWire());
+            new MembershipWire(),
+            this::memberChanged);
     this.peers = new PeerConnections(id, membership::addressOf, membership::connectionLost);
     this.balancer = new LoadBalancer(options.environment(), membership::suspicion);
     AtomicInteger active = new AtomicInteger();
     this.recorder = options.metrics().start(id, peers::connected, active::get);
+    recorder.members(membership::count);
     this.metered =
         options.metrics() == NodeMetrics.NONE
             ? null
@@ -178,6 +181,11 @@ final class ClusterNode implements Node {
       balancer.forget(member);
       breakers.forget(member);
     }
+  }
+
+  /** Counts a change to the view; on the protocol's thread, after this node is built. */
+  private void memberChanged(MembershipEvent event) {
+    recorder.membership(event.type());
   }
 
   /** The live members of the view, this node excluded, sorted by id: whom broadcast reaches. */

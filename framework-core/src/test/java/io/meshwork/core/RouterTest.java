@@ -87,7 +87,8 @@ class RouterTest {
 
                 @Override
                 public void disconnect(NodeId id) {}
-              }),
+              },
+              event -> {}),
           admission,
           c -> {});
   }

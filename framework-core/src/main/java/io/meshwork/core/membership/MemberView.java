@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.FluxSink;
 
@@ -34,11 +35,20 @@ final class MemberView {
   private final TreeMap<NodeId, Member> others = new TreeMap<>();
   private final Map<NodeId, Long> since = new HashMap<>();
   private final List<FluxSink<MembershipEvent>> listeners = new ArrayList<>();
+  private final Consumer<MembershipEvent> observer;
   private Member self;
   private volatile Snapshot snapshot;
 
-  MemberView(Member self) {
+  /**
+   * A view holding only {@code self}.
+   *
+   * @param self this node's entry
+   * @param observer told of every event, before the listeners, and never replayed to (the node's
+   *     metrics)
+   */
+  MemberView(Member self, Consumer<MembershipEvent> observer) {
     this.self = self;
+    this.observer = observer;
     this.snapshot = new Snapshot(self, List.of(self), Map.of(self.id(), self));
   }
 
@@ -79,6 +89,20 @@ final class MemberView {
       }
     }
     return live;
+  }
+
+  /**
+   * How many members, this node included, are in {@code status} now; any thread, reading the
+   * snapshot.
+   */
+  int count(MemberStatus status) {
+    int n = 0;
+    for (Member m : snapshot.all().values()) {
+      if (m.status() == status) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /** How many members are live, this node included: the {@code n} of every bound. */
@@ -153,6 +177,7 @@ final class MemberView {
   }
 
   private void emit(MembershipEvent event) {
+    observer.accept(event);
     for (FluxSink<MembershipEvent> sink : List.copyOf(listeners)) {
       sink.next(event);
     }

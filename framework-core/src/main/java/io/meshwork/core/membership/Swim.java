@@ -159,16 +159,23 @@ public final class Swim implements Membership {
    * @param env time, randomness and the scheduler whose worker runs the protocol
    * @param seeds the addresses to join through
    * @param wire how to reach other nodes
+   * @param changes told of every change to the view, on the protocol's thread (the node's
+   *     metrics); it must not block
    */
   public Swim(
-      Member self, MembershipOptions options, Environment env, List<Address> seeds, Wire wire) {
+      Member self,
+      MembershipOptions options,
+      Environment env,
+      List<Address> seeds,
+      Wire wire,
+      Consumer<MembershipEvent> changes) {
     this.options = options;
     this.env = env;
     this.worker = env.scheduler().createWorker();
     this.random = env.random();
     this.seeds = List.copyOf(seeds);
     this.wire = wire;
-    this.view = new MemberView(self);
+    this.view = new MemberView(self, changes);
     this.order = new ProbeOrder(random);
     this.syncTimeout = options.period().multipliedBy(3);
   }
@@ -274,6 +281,16 @@ public final class Swim implements Membership {
   @Override
   public List<Member> members() {
     return view.snapshot().live();
+  }
+
+  /**
+   * How many members of the view, this node included, are in {@code status} now; any thread.
+   *
+   * @param status the status
+   * @return the count
+   */
+  public int count(MemberStatus status) {
+    return view.count(status);
   }
 
   @Override

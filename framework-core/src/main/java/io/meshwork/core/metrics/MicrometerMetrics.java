@@ -2,6 +2,8 @@ package io.meshwork.core.metrics;
 
 import io.meshwork.Interaction;
 import io.meshwork.NodeId;
+import io.meshwork.membership.MemberStatus;
+import io.meshwork.membership.MembershipEvent;
 import io.meshwork.spi.CallOutcome;
 import io.meshwork.spi.NodeMetrics;
 import io.micrometer.core.instrument.Counter;
@@ -9,12 +11,16 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
+import java.util.function.ToIntFunction;
 
 /**
  * A node's metrics in a Micrometer registry. Every meter carries the tag {@code node}.
@@ -40,6 +46,14 @@ import java.util.function.IntSupplier;
  *   <tr><td>{@code meshwork.requests.active}</td><td>gauge</td><td></td><td>calls in flight, both
  *       directions</td></tr>
  *   <tr><td>{@code meshwork.peers}</td><td>gauge</td><td></td><td>peers connected now</td></tr>
+ *   <tr><td>{@code meshwork.members}</td><td>gauge</td><td>status (alive|suspect|dead|left)</td>
+ *       <td>members of this node's view in each status now, this node included (DEAD and LEFT
+ *       members are kept for a while, then forgotten)</td></tr>
+ *   <tr><td>{@code meshwork.membership.changes}</td><td>counter</td><td>type (joined|suspected|
+ *       alive|left|dead|metadata_changed)</td><td>changes to this node's view, as
+ *       {@code membership().events()} reports them (never the replay to a new subscriber)</td></tr>
+ *   <tr><td>{@code meshwork.breaker.transitions}</td><td>counter</td><td>member, from, to</td>
+ *       <td>circuit breaker state changes</td></tr>
  * </table>
  *
  * <p>Timers are created once per tag combination and cached; nothing is created per call.
@@ -91,12 +105,23 @@ public final class MicrometerMetrics implements NodeMetrics {
     private final Counter retries;
     private final Counter dropped;
     private final Map<TimerKey, Timer> timers = new ConcurrentHashMap<>();
+    private final Map<MembershipEvent.Type, Counter> changes =
+        new EnumMap<>(MembershipEvent.Type.class);
     private final List<Meter> gauges;
 
     MicrometerRecorder(MeterRegistry registry, String node, List<Meter> gauges) {
       this.registry = registry;
       this.node = node;
-      this.gauges = gauges;
+      this.gauges = new CopyOnWriteArrayList<>(gauges);
+      for (MembershipEvent.Type type : MembershipEvent.Type.values()) {
+        changes.put(
+            type,
+            Counter.builder("meshwork.membership.changes")
+                .tag("node", node)
+                .tag("type", type.name().toLowerCase(Locale.ROOT))
+                .description("Changes to this node's membership view")
+                .register(registry));
+      }
       this.sent = counter("meshwork.messages", "sent", null);
       this.received = counter("meshwork.messages", "received", null);
       this.bytesSent = counter("meshwork.payload", "sent", "bytes");
@@ -167,6 +192,24 @@ public final class MicrometerMetrics implements NodeMetrics {
           .description("Circuit breaker state changes, per member")
           .register(registry)
           .increment();
+    }
+
+    @Override
+    public void members(ToIntFunction<MemberStatus> members) {
+      for (MemberStatus status : MemberStatus.values()) {
+        gauges.add(
+            Gauge.builder("meshwork.members", members, m -> m.applyAsInt(status))
+                .tag("node", node)
+                .tag("status", status.name().toLowerCase(Locale.ROOT))
+                .description("Members of this node's view in this status, itself included")
+                .strongReference(true)
+                .register(registry));
+      }
+    }
+
+    @Override
+    public void membership(MembershipEvent.Type type) {
+      changes.get(type).increment();
     }
 
     @Override
