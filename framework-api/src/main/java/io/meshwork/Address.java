@@ -85,6 +85,19 @@ public record Address(String host, int port) {
     }
   }
 
+  /**
+   * Whether the host is the any-address ({@code 0.0.0.0} or {@code ::}), which a node can bind
+   * to listen on every interface but no peer can dial.
+   *
+   * @return whether it is a wildcard
+   */
+  public boolean isWildcard() {
+    return host.equals("0.0.0.0")
+        || host.equals("::")
+        || host.equals("[::]")
+        || host.equals("0:0:0:0:0:0:0:0");
+  }
+
   @Override
   public String toString() {
     return host.indexOf(':') >= 0 ? "[" + host + "]:" + port : host + ":" + port;

@@ -58,6 +58,7 @@ public final class NodeBuilder {
 
   private @Nullable NodeId id;
   private Address bindAddress = Address.of("127.0.0.1", 0);
+  private @Nullable Address advertiseAddress;
   private final List<Address> seeds = new ArrayList<>();
   private final Map<String, String> metadata = new TreeMap<>();
   private MembershipOptions membership = MembershipOptions.defaults();
@@ -114,6 +115,36 @@ public final class NodeBuilder {
    */
   public NodeBuilder bind(Address address) {
     this.bindAddress = Objects.requireNonNull(address, "address");
+    return this;
+  }
+
+  /**
+   * The address other nodes are told to reach this node at, when it is not where it listens: a
+   * node bound to {@code 0.0.0.0} in a container advertises its routable host (the pod's IP, the
+   * host's name, a NAT's public port). Peers learn it from this node's connection SETUP, its hello
+   * to those that dial it, and the membership gossip. Default: the bind address. Port 0 means
+   * the port the node is bound to.
+   *
+   * <pre>{@code
+   * Node.builder().bind("0.0.0.0", 7000).advertise("10.1.2.3", 0)...
+   * }</pre>
+   *
+   * @param host the host name or IP literal peers dial
+   * @param port the port peers dial; 0 for the bound port
+   * @return this builder
+   */
+  public NodeBuilder advertise(String host, int port) {
+    return advertise(Address.of(host, port));
+  }
+
+  /**
+   * The address other nodes are told to reach this node at; see {@link #advertise(String, int)}.
+   *
+   * @param address the address; port 0 for the bound port
+   * @return this builder
+   */
+  public NodeBuilder advertise(Address address) {
+    this.advertiseAddress = Objects.requireNonNull(address, "address");
     return this;
   }
 
@@ -319,6 +350,18 @@ public final class NodeBuilder {
           "transport is required: pass RSocketTransport.tcp() (framework-rsocket) or"
               + " InMemoryTransport.create() (framework-core)");
     }
+    if (advertiseAddress == null && bindAddress.isWildcard()) {
+      throw new IllegalArgumentException(
+          "bind address "
+              + bindAddress
+              + " listens on every interface, but no peer can dial "
+              + bindAddress.host()
+              + ": set advertise(host, port) to the address other nodes should use");
+    }
+    if (advertiseAddress != null && advertiseAddress.isWildcard()) {
+      throw new IllegalArgumentException(
+          "advertise address " + advertiseAddress + " is a wildcard no peer can dial");
+    }
     if (maxInboundPayloadSize < 64 || maxInboundPayloadSize > MAX_INBOUND_PAYLOAD_SIZE) {
       throw new IllegalArgumentException(
           "maxInboundPayloadSize must be 64 to "
@@ -361,6 +404,7 @@ public final class NodeBuilder {
         new NodeOptions(
             nodeId,
             bindAddress,
+            advertiseAddress != null ? advertiseAddress : bindAddress,
             seeds,
             transport,
             routes,

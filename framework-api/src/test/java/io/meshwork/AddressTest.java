@@ -184,4 +184,18 @@ class AddressTest {
       assertThat(Address.of("h", 1)).isNotEqualTo(Address.of("h", 2)).isNotEqualTo(Address.of("g", 1));
     }
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"0.0.0.0:7000", "[::]:7000", "[0:0:0:0:0:0:0:0]:7000"})
+  @DisplayName("the any-address is a wildcard: bindable, not dialable")
+  void wildcards(String text) {
+    assertThat(Address.parse(text).isWildcard()).isTrue();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"127.0.0.1:7000", "localhost:7000", "[::1]:7000", "10.0.0.0:1"})
+  @DisplayName("any other host is not")
+  void notWildcards(String text) {
+    assertThat(Address.parse(text).isWildcard()).isFalse();
+  }
 }

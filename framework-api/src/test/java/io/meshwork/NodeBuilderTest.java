@@ -184,6 +184,22 @@ class NodeBuilderTest {
   class RouteNames {
 
     @Test
+    @DisplayName("a wildcard bind needs an address to advertise, which must not be a wildcard")
+    void wildcardBindNeedsAdvertise() {
+      for (String any : new String[] {"0.0.0.0", "::"}) {
+        assertThatIllegalArgumentException()
+            .isThrownBy(() -> valid().bind(any, 7000).build())
+            .withMessageContaining("listens on every interface")
+            .withMessageContaining("advertise(host, port)");
+      }
+      assertThatIllegalArgumentException()
+          .isThrownBy(() -> valid().bind("0.0.0.0", 7000).advertise("0.0.0.0", 0).build())
+          .withMessageContaining("advertise address 0.0.0.0:0 is a wildcard");
+      assertPassesValidation(valid().bind("0.0.0.0", 7000).advertise("10.1.2.3", 0));
+      assertPassesValidation(valid().bind("127.0.0.1", 0).advertise("localhost", 9000));
+    }
+
+    @Test
     @DisplayName("routes under the framework's reserved prefix are rejected")
     void reservedPrefix() {
       assertThatIllegalArgumentException()

@@ -16,6 +16,8 @@ import java.util.Map;
  *
  * @param id the node's id
  * @param bindAddress where to listen (port 0: ephemeral)
+ * @param advertiseAddress where other nodes are told to reach it: the bind address unless set
+ *     (port 0: the bound port)
  * @param seeds the nodes to connect to at start
  * @param transport the transport
  * @param routes the handlers, in registration order
@@ -33,6 +35,7 @@ import java.util.Map;
 public record NodeOptions(
     NodeId id,
     Address bindAddress,
+    Address advertiseAddress,
     List<Address> seeds,
     Transport transport,
     List<Route> routes,

@@ -86,7 +86,7 @@ final class ClusterNode implements Node {
     options.routes().forEach(r -> served.add(r.name()));
     this.membership =
         new Swim(
-            Swim.initial(id, options.bindAddress(), options.metadata(), served),
+            Swim.initial(id, options.advertiseAddress(), options.metadata(), served),
             options.membership(),
             options.environment(),
             options.seeds(),
@@ -143,10 +143,10 @@ final class ClusterNode implements Node {
                 new IllegalStateException("Node " + id + " was already started (" + state + ")"));
           }
           PeerInfo local =
-              new PeerInfo(id, options.bindAddress(), options.maxInboundPayloadSize());
+              new PeerInfo(id, options.advertiseAddress(), options.maxInboundPayloadSize());
           return options
               .transport()
-              .bind(local, router)
+              .bind(local, options.bindAddress(), router)
               .doOnError(e -> state.compareAndSet(State.STARTING, State.NEW)) // may try again
               .flatMap(
                   b -> {

@@ -35,6 +35,7 @@ final class RSocketBinding implements TransportBinding {
 
   private final RSocketTransport.Settings settings;
   private final Responder responder;
+  private final Address bindAddress;
   private final MessageCodec codec;
   private final int rsocketInboundLimit;
   private final Set<RSocket> connections = ConcurrentHashMap.newKeySet();
@@ -44,9 +45,11 @@ final class RSocketBinding implements TransportBinding {
   private volatile FramedTcpServer.@Nullable Bound server;
   private volatile boolean disposed;
 
-  RSocketBinding(RSocketTransport.Settings settings, PeerInfo local, Responder responder) {
+  RSocketBinding(
+      RSocketTransport.Settings settings, PeerInfo local, Address bindAddress, Responder responder) {
     this.settings = settings;
     this.local = local;
+    this.bindAddress = bindAddress;
     this.responder = responder;
     this.codec = new MessageCodec(settings.allocator(), settings.coalesceUpTo() > 0);
     // rsocket-java requires its limit to be at least one whole frame.
@@ -62,8 +65,8 @@ final class RSocketBinding implements TransportBinding {
   Mono<TransportBinding> start() {
     TcpServer tcp =
         TcpServer.create()
-            .host(local.address().host())
-            .port(local.address().port())
+            .host(bindAddress.host())
+            .port(bindAddress.port())
             .childOption(ChannelOption.ALLOCATOR, settings.allocator())
             .doOnChannelInit((observer, channel, peer) -> settings.coalesce(channel));
     RSocketServer server = RSocketServer.create(this::accept);
@@ -82,7 +85,11 @@ final class RSocketBinding implements TransportBinding {
               this.local =
                   new PeerInfo(
                       local.id(),
-                      Address.of(local.address().host(), channel.address().getPort()),
+                      Address.of(
+                          local.address().host(),
+                          local.address().port() == 0
+                              ? channel.address().getPort()
+                              : local.address().port()),
                       local.maxInboundPayloadSize());
               watches.run(
                   channel

@@ -1,5 +1,6 @@
 package io.meshwork.rsocket;
 
+import io.meshwork.Address;
 import io.meshwork.transport.PeerInfo;
 import io.meshwork.transport.Responder;
 import io.meshwork.transport.Transport;
@@ -80,7 +81,13 @@ public final class RSocketTransport implements Transport {
 
   @Override
   public Mono<TransportBinding> bind(PeerInfo local, Responder responder) {
-    return Mono.defer(() -> new RSocketBinding(settings, local, responder).start());
+    return bind(local, local.address(), responder);
+  }
+
+  /** Listens at {@code bindAddress}; tells peers {@code local}'s address, port 0 the bound one. */
+  @Override
+  public Mono<TransportBinding> bind(PeerInfo local, Address bindAddress, Responder responder) {
+    return Mono.defer(() -> new RSocketBinding(settings, local, bindAddress, responder).start());
   }
 
   /** Configures an {@link RSocketTransport}; {@link #build()} validates. */

@@ -85,6 +85,40 @@ class RSocketBindingTest {
   }
 
   @Test
+  @DisplayName("peers learn the address a binding advertises, not where it listens; port 0 is the bound one")
+  void advertisedAddress() {
+    RSocketTransport t = RSocketTransport.builder().allocator(allocator).build();
+    RecordingResponder serverSide = new RecordingResponder();
+    Address loopback = Address.of("127.0.0.1", 0);
+    TransportBinding server =
+        t.bind(new PeerInfo(NodeId.of("server"), Address.of("localhost", 0), 4096), loopback, serverSide)
+            .block(TIMEOUT);
+    bindings.add(server);
+    Address clientAdvertises = Address.of("client.example", 7777);
+    TransportBinding client =
+        t.bind(new PeerInfo(NodeId.of("client"), clientAdvertises, 4096), loopback, new RecordingResponder())
+            .block(TIMEOUT);
+    bindings.add(client);
+
+    int port = server.local().address().port();
+    assertThat(port).isPositive();
+    assertThat(server.local().address()).isEqualTo(Address.of("localhost", port));
+    assertThat(client.local().address()).isEqualTo(clientAdvertises);
+
+    Connection c = client.connect(Address.of("127.0.0.1", port)).block(TIMEOUT);
+    assertThat(c.remote().address()).as("from the server's hello").isEqualTo(Address.of("localhost", port));
+    StepVerifier.create(serverSide.connections.asFlux().take(1))
+        .assertNext(
+            accepted ->
+                assertThat(accepted.remote().address()).as("from the client's SETUP").isEqualTo(clientAdvertises))
+        .verifyComplete();
+    Connection dialledAsAdvertised = client.connect(server.local().address()).block(TIMEOUT);
+    StepVerifier.create(dialledAsAdvertised.requestResponse(Message.of("any", "ping")))
+        .assertNext(r -> assertThat(r.sender()).isEqualTo(NodeId.of("server")))
+        .verifyComplete();
+  }
+
+  @Test
   @DisplayName("the accepting side can call the dialler back over the same connection")
   void callBack() {
     RSocketTransport t = RSocketTransport.builder().allocator(allocator).build();

@@ -5,6 +5,7 @@ import io.meshwork.Delivery;
 import io.meshwork.Handlers;
 import io.meshwork.Message;
 import io.meshwork.Node;
+import io.meshwork.NodeBuilder;
 import io.meshwork.NodeId;
 import io.meshwork.Target;
 import io.meshwork.membership.MembershipOptions;
@@ -97,6 +98,15 @@ public final class NodeCommand implements Callable<Integer> {
   private Address bind = Address.of("127.0.0.1", 7000);
 
   @Option(
+      names = "--advertise",
+      paramLabel = "HOST:PORT",
+      converter = AddressConverter.class,
+      description =
+          "The address other nodes dial, when it is not --bind (needed with --bind 0.0.0.0:PORT);"
+              + " port 0 is the bound port (default: the --bind address).")
+  private @Nullable Address advertise;
+
+  @Option(
       names = "--seeds",
       paramLabel = "HOST:PORT",
       split = ",",
@@ -143,8 +153,11 @@ public final class NodeCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     NodeId self = id != null ? id : NodeId.random(new SplittableRandom());
-    Node node =
-        Node.builder()
+    NodeBuilder builder = Node.builder();
+    if (advertise != null) {
+      builder.advertise(advertise);
+    }
+    builder
             .id(self)
             .bind(bind)
             .seeds(seeds)
@@ -175,8 +188,14 @@ public final class NodeCommand implements Callable<Integer> {
                     m -> {
                       log.info("chat from {}", sender(m));
                       System.out.println("[chat] " + sender(m) + ": " + m.payloadAsString());
-                    }))
-            .build();
+                    }));
+    Node node;
+    try {
+      node = builder.build();
+    } catch (IllegalArgumentException e) { // e.g. --bind 0.0.0.0:7000 without --advertise
+      System.err.println("node " + self + ": " + e.getMessage());
+      return 2;
+    }
     try {
       node.start().block(START_TIMEOUT);
     } catch (RuntimeException e) {

@@ -728,7 +728,7 @@ public final class Swim implements Membership {
 
   /** Two live nodes cannot listen at one address: one seen there means the other is gone. */
   private void evictCollisions(Member alive) {
-    if (isWildcard(alive.address())) {
+    if (alive.address().isWildcard()) {
       return; // not a real address: it says nothing about who else is where
     }
     List<Member> gone = new ArrayList<>();
@@ -742,11 +742,6 @@ public final class Swim implements Membership {
           alive.id(), m.id(), m.id());
       merge(m.with(MemberStatus.DEAD));
     }
-  }
-
-  private static boolean isWildcard(Address a) {
-    String h = a.host();
-    return h.equals("0.0.0.0") || h.equals("::") || h.equals("[::]") || h.equals("0:0:0:0:0:0:0:0");
   }
 
   /** This node's entry, then the least-sent pending updates. */
