@@ -39,7 +39,8 @@ import reactor.core.publisher.Mono;
  *
  * <ul>
  *   <li>a Meshwork node ({@link Wire#meshworkTransport()}) serving {@code echo}, {@code sink}
- *       (fire-and-forget, counted), {@code count} and {@code stream};
+ *       (fire-and-forget, counted), {@code count} and {@code stream}, and the same node with
+ *       RSocket leases on ({@link Systems#MESHWORK_LEASES}, a diagnostic);
  *   <li>a raw rsocket-java {@code RSocketServer} (zero-copy decoder) serving the same routes,
  *       dispatching on the same routing metadata, so both do comparable work per request;
  *   <li>two gRPC servers with the unary echo method: one with {@code directExecutor()}, one with
@@ -60,6 +61,7 @@ public final class BenchServer implements AutoCloseable {
 
   private final LongAdder meshworkSunk = new LongAdder();
   private final LongAdder rawSunk = new LongAdder();
+  private final LongAdder leasedSunk = new LongAdder();
   private final List<Node> nodes = new ArrayList<>();
   private final List<Server> grpcServers = new ArrayList<>();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -102,6 +104,8 @@ public final class BenchServer implements AutoCloseable {
     System.out.println(
         "READY meshwork="
             + Ports.port(Ports.MESHWORK)
+            + " meshworkLeases="
+            + Ports.port(Ports.MESHWORK_LEASES)
             + " raw="
             + Ports.port(Ports.RAW_RSOCKET)
             + " grpcDirect="
@@ -129,20 +133,13 @@ public final class BenchServer implements AutoCloseable {
 
   private void start() throws IOException {
     turns = TurnService.start(Ports.port(Ports.TURNS));
-    Node main =
-        Node.builder()
-            .id(Wire.SERVER_NODE_ID)
-            .bind(Ports.HOST, Ports.port(Ports.MESHWORK))
-            .transport(Wire.meshworkTransport())
-            .route(Wire.ECHO, Handlers.requestResponse(m -> Mono.just(m.reply(m.payload()))))
-            .route(Wire.SINK, Handlers.fireAndForget(m -> meshworkSunk.increment()))
-            .route(
-                Wire.COUNT,
-                Handlers.requestResponse(m -> Mono.just(m.reply(longBytes(meshworkSunk.sum())))))
-            .route(Wire.STREAM, Handlers.stream(BenchServer::meshworkStream))
-            .build();
-    nodes.add(main);
-    main.start().block(Wire.TIMEOUT);
+    for (Node n :
+        List.of(
+            meshworkServer(Wire.SERVER_NODE_ID, Ports.MESHWORK, false, meshworkSunk),
+            meshworkServer(Wire.LEASED_SERVER_NODE_ID, Ports.MESHWORK_LEASES, true, leasedSunk))) {
+      nodes.add(n);
+      n.start().block(Wire.TIMEOUT);
+    }
 
     raw =
         RSocketServer.create(SocketAcceptor.with(new RawResponder(rawSunk)))
@@ -171,6 +168,19 @@ public final class BenchServer implements AutoCloseable {
         member.start().block(Wire.TIMEOUT);
       }
     }
+  }
+
+  /** A Meshwork node serving echo, sink (counted in {@code sunk}), count and stream. */
+  private static Node meshworkServer(String id, int offset, boolean leases, LongAdder sunk) {
+    return Node.builder()
+        .id(id)
+        .bind(Ports.HOST, Ports.port(offset))
+        .transport(Wire.meshworkTransport(leases))
+        .route(Wire.ECHO, Handlers.requestResponse(m -> Mono.just(m.reply(m.payload()))))
+        .route(Wire.SINK, Handlers.fireAndForget(m -> sunk.increment()))
+        .route(Wire.COUNT, Handlers.requestResponse(m -> Mono.just(m.reply(longBytes(sunk.sum())))))
+        .route(Wire.STREAM, Handlers.stream(BenchServer::meshworkStream))
+        .build();
   }
 
   private static Server grpc(int offset, boolean direct) {

@@ -29,20 +29,32 @@ final class MeshworkClient implements BenchClient {
    * @param payloadSize bytes per request
    */
   MeshworkClient(CallOptions options, int payloadSize) {
+    this(options, payloadSize, false);
+  }
+
+  /**
+   * Starts a client node and connects it to the server's node with or without leases.
+   *
+   * @param options the node's call options
+   * @param payloadSize bytes per request
+   * @param leases whether both ends use RSocket leases (the server's leased node)
+   */
+  MeshworkClient(CallOptions options, int payloadSize, boolean leases) {
     this.node =
         Node.builder()
             .bind(Ports.HOST, 0)
-            .transport(Wire.meshworkTransport())
+            .transport(Wire.meshworkTransport(leases))
             .callOptions(options)
             .build()
             .start()
             .block(Wire.TIMEOUT);
     this.payloadSize = payloadSize;
     // Dial by address once; from then on the server is a known member.
-    node.request(
-            Target.address(Ports.HOST + ":" + Ports.port(Ports.MESHWORK)), Message.of(Wire.ECHO))
+    int port = Ports.port(leases ? Ports.MESHWORK_LEASES : Ports.MESHWORK);
+    node.request(Target.address(Ports.HOST + ":" + port), Message.of(Wire.ECHO))
         .block(Wire.TIMEOUT);
-    this.target = Target.member(NodeId.of(Wire.SERVER_NODE_ID));
+    this.target =
+        Target.member(NodeId.of(leases ? Wire.LEASED_SERVER_NODE_ID : Wire.SERVER_NODE_ID));
     this.echo = Message.of(Wire.ECHO, new byte[payloadSize]);
     this.sink = Message.of(Wire.SINK, new byte[payloadSize]);
     this.count = Message.of(Wire.COUNT);

@@ -31,6 +31,9 @@ public final class Ports {
   /** Offset of {@link TurnService}, which lets interleaved client JVMs take turns. */
   public static final int TURNS = 4;
 
+  /** Offset of the Meshwork node with RSocket leases on ({@link Systems#MESHWORK_LEASES}). */
+  public static final int MESHWORK_LEASES = 5;
+
   /** Offset of the first broadcast member node; the others follow. */
   public static final int FIRST_MEMBER = 10;
 

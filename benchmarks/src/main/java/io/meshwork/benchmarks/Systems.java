@@ -21,6 +21,13 @@ public final class Systems {
    */
   public static final String MESHWORK_BARE = "meshworkBare";
 
+  /**
+   * Diagnostic, not in the suite: Meshwork with the node defaults and RSocket leases on, on both
+   * ends ({@link Wire#LEASE_PERMITS} permits per connection, more than any row keeps in flight):
+   * what lease accounting costs a node that opts into it.
+   */
+  public static final String MESHWORK_LEASES = "meshworkLeases";
+
   /** rsocket-java 1.1.5 directly, with the same routing metadata encoded once. */
   public static final String RAW_RSOCKET = "rawRSocket";
 
@@ -60,6 +67,8 @@ public final class Systems {
       case MESHWORK_NO_TIMEOUT:
         return new MeshworkClient(
             io.meshwork.CallOptions.defaults().timeout(null), payloadSize);
+      case MESHWORK_LEASES:
+        return new MeshworkClient(io.meshwork.CallOptions.defaults(), payloadSize, true);
       case MESHWORK_BARE:
         return new MeshworkClient(
             io.meshwork.CallOptions.defaults()

@@ -56,6 +56,18 @@ public final class Wire {
   /** The Meshwork id of the server's main node. */
   public static final String SERVER_NODE_ID = "bench-server";
 
+  /** The id of the server's node with leases on. */
+  public static final String LEASED_SERVER_NODE_ID = "bench-server-leases";
+
+  /**
+   * Lease permits per connection for {@link Systems#MESHWORK_LEASES}, client and server ({@code
+   * -Dmeshwork.bench.leasePermits}, default 1024): at least the largest window measured (256 in
+   * flight, or a fire-and-forget batch), and four times as many may wait for a permit (two
+   * fire-and-forget batches are in flight at once), so the row shows what leases cost, not what
+   * they hold back.
+   */
+  public static final int LEASE_PERMITS = Integer.getInteger("meshwork.bench.leasePermits", 1024);
+
   /** The most items one stream request may ask for. */
   public static final int MAX_STREAM_ITEMS = 1_000_000;
 
@@ -79,11 +91,26 @@ public final class Wire {
    * @return the transport
    */
   public static RSocketTransport meshworkTransport() {
-    return RSocketTransport.builder()
-        .coalesceUpTo(
-            Integer.getInteger(
-                "meshwork.bench.coalesceUpTo", RSocketTransport.DEFAULT_COALESCE_UP_TO))
-        .build();
+    return meshworkTransport(false);
+  }
+
+  /**
+   * Meshwork's transport for benchmark nodes, with or without RSocket leases ({@link
+   * #LEASE_PERMITS} permits, four times as many waiting).
+   *
+   * @param leases whether leases are on
+   * @return the transport
+   */
+  public static RSocketTransport meshworkTransport(boolean leases) {
+    RSocketTransport.Builder b =
+        RSocketTransport.builder()
+            .coalesceUpTo(
+                Integer.getInteger(
+                    "meshwork.bench.coalesceUpTo", RSocketTransport.DEFAULT_COALESCE_UP_TO));
+    if (leases) {
+      b.leases(LEASE_PERMITS, 4 * LEASE_PERMITS);
+    }
+    return b.build();
   }
 
   private static final String ROUTING_MIME = WellKnownMimeType.MESSAGE_RSOCKET_ROUTING.getString();
