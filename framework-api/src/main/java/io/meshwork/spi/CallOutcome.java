@@ -9,6 +9,7 @@ import io.meshwork.error.NoSuchRouteException;
 import io.meshwork.error.OverflowException;
 import io.meshwork.error.PayloadTooLargeException;
 import io.meshwork.error.RejectedException;
+import io.meshwork.error.UnauthenticatedException;
 import io.meshwork.error.UnreachableException;
 import org.jspecify.annotations.Nullable;
 
@@ -38,6 +39,8 @@ public enum CallOutcome {
   OVERFLOW,
   /** {@link CircuitOpenException}: refused locally, the member's breaker being open. */
   CIRCUIT_OPEN,
+  /** {@link UnauthenticatedException}: the connection's handshake failed authentication. */
+  UNAUTHENTICATED,
   /** Any other error. */
   ERROR;
 
@@ -80,6 +83,9 @@ public enum CallOutcome {
     }
     if (error instanceof CircuitOpenException) {
       return CIRCUIT_OPEN;
+    }
+    if (error instanceof UnauthenticatedException) {
+      return UNAUTHENTICATED;
     }
     return ERROR;
   }

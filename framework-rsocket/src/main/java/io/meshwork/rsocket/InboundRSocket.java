@@ -4,10 +4,13 @@ import io.meshwork.Message;
 import io.meshwork.NodeId;
 import io.meshwork.error.InvalidRequestException;
 import io.meshwork.error.MeshworkException;
+import io.meshwork.error.UnauthenticatedException;
 import io.meshwork.transport.PeerInfo;
 import io.meshwork.transport.Responder;
+import io.netty.buffer.ByteBuf;
 import io.rsocket.Payload;
 import io.rsocket.RSocket;
+import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
@@ -31,6 +34,7 @@ final class InboundRSocket implements RSocket {
   private final PeerInfo local;
   private final boolean composite;
   private final Sinks.@Nullable One<PeerInfo> hello;
+  private final @Nullable BiConsumer<ByteBuf, PeerInfo> helloCheck;
   private volatile @Nullable NodeId peer;
 
   /** The accepting side: the peer is known from its SETUP (or {@code null}: a plain client). */
@@ -40,13 +44,21 @@ final class InboundRSocket implements RSocket {
       PeerInfo local,
       boolean composite,
       @Nullable NodeId peer) {
-    return new InboundRSocket(responder, codec, local, composite, peer, null);
+    return new InboundRSocket(responder, codec, local, composite, peer, null, null);
   }
 
-  /** The dialling side: the peer is learnt from its hello. */
+  /**
+   * The dialling side: the peer is learnt from its hello, which {@code helloCheck} (if not null)
+   * verifies first, from the hello's metadata, throwing {@link UnauthenticatedException} if it
+   * fails; the failure then ends {@code hello}.
+   */
   static InboundRSocket dialled(
-      Responder responder, MessageCodec codec, PeerInfo local, Sinks.One<PeerInfo> hello) {
-    return new InboundRSocket(responder, codec, local, true, null, hello);
+      Responder responder,
+      MessageCodec codec,
+      PeerInfo local,
+      Sinks.One<PeerInfo> hello,
+      @Nullable BiConsumer<ByteBuf, PeerInfo> helloCheck) {
+    return new InboundRSocket(responder, codec, local, true, null, hello, helloCheck);
   }
 
   private InboundRSocket(
@@ -55,13 +67,15 @@ final class InboundRSocket implements RSocket {
       PeerInfo local,
       boolean composite,
       @Nullable NodeId peer,
-      Sinks.@Nullable One<PeerInfo> hello) {
+      Sinks.@Nullable One<PeerInfo> hello,
+      @Nullable BiConsumer<ByteBuf, PeerInfo> helloCheck) {
     this.responder = responder;
     this.codec = codec;
     this.local = local;
     this.composite = composite;
     this.peer = peer;
     this.hello = hello;
+    this.helloCheck = helloCheck;
   }
 
   @Override
@@ -142,11 +156,15 @@ final class InboundRSocket implements RSocket {
       PeerInfo info = PeerInfoCodec.decode(payload.metadata());
       // Only the first hello counts: a peer may not change who it is mid-connection.
       if (info != null && peer == null) {
+        BiConsumer<ByteBuf, PeerInfo> check = helloCheck;
+        if (check != null) {
+          check.accept(payload.metadata(), info);
+        }
         peer = info.id();
         h.tryEmitValue(info);
       }
       return Mono.empty();
-    } catch (InvalidRequestException e) {
+    } catch (InvalidRequestException | UnauthenticatedException e) {
       Sinks.One<PeerInfo> h = hello;
       if (h != null) {
         h.tryEmitError(e);

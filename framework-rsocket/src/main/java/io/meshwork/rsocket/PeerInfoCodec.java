@@ -7,6 +7,7 @@ import io.meshwork.transport.PeerInfo;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
 import io.rsocket.Payload;
 import io.rsocket.metadata.CompositeMetadata;
 import io.rsocket.metadata.CompositeMetadataCodec;
@@ -30,7 +31,15 @@ final class PeerInfoCodec {
 
   /** The SETUP payload of a dialling node; an unpooled heap payload, nothing to release. */
   static Payload setupPayload(PeerInfo self) {
-    ByteBuf metadata = encode(ByteBufAllocator.DEFAULT, self);
+    return setupPayload(self, null);
+  }
+
+  /**
+   * The SETUP payload of a dialling node, with a cluster key proof ({@link ClusterKey}) if {@code
+   * auth} is not null; an unpooled heap payload, nothing to release.
+   */
+  static Payload setupPayload(PeerInfo self, byte @Nullable [] auth) {
+    ByteBuf metadata = encode(ByteBufAllocator.DEFAULT, self, auth);
     try {
       byte[] bytes = new byte[metadata.readableBytes()];
       metadata.getBytes(metadata.readerIndex(), bytes);
@@ -42,19 +51,45 @@ final class PeerInfoCodec {
 
   /** The METADATA_PUSH an accepting node answers with; released by rsocket once written. */
   static Payload helloPayload(ByteBufAllocator allocator, PeerInfo self) {
-    return ByteBufPayload.create(allocator.buffer(0, 0), encode(allocator, self));
+    return helloPayload(allocator, self, null);
   }
 
-  private static ByteBuf encode(ByteBufAllocator allocator, PeerInfo self) {
+  /** The hello, with a cluster key proof if {@code auth} is not null; released by rsocket. */
+  static Payload helloPayload(ByteBufAllocator allocator, PeerInfo self, byte @Nullable [] auth) {
+    return ByteBufPayload.create(allocator.buffer(0, 0), encode(allocator, self, auth));
+  }
+
+  /** The peer entry's content: what a cluster key proof signs. */
+  static byte[] content(PeerInfo self) {
+    ByteBuf content = Unpooled.buffer();
+    try {
+      writeContent(content, self);
+      byte[] bytes = new byte[content.readableBytes()];
+      content.readBytes(bytes);
+      return bytes;
+    } finally {
+      content.release();
+    }
+  }
+
+  private static ByteBuf encode(ByteBufAllocator allocator, PeerInfo self, byte @Nullable [] auth) {
     ByteBuf content = allocator.buffer();
+    writeContent(content, self);
+    CompositeByteBuf metadata = allocator.compositeBuffer();
+    CompositeMetadataCodec.encodeAndAddMetadata(metadata, allocator, PEER_MIME, content);
+    if (auth != null) {
+      CompositeMetadataCodec.encodeAndAddMetadata(
+          metadata, allocator, ClusterKey.AUTH_MIME, Unpooled.wrappedBuffer(auth));
+    }
+    return metadata;
+  }
+
+  private static void writeContent(ByteBuf content, PeerInfo self) {
     content.writeByte(VERSION);
     writeString(content, self.id().value());
     writeString(content, self.address().host());
     content.writeInt(self.address().port());
     content.writeInt(self.maxInboundPayloadSize());
-    CompositeByteBuf metadata = allocator.compositeBuffer();
-    CompositeMetadataCodec.encodeAndAddMetadata(metadata, allocator, PEER_MIME, content);
-    return metadata;
   }
 
   /**

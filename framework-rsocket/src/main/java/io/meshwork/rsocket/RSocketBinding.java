@@ -2,6 +2,7 @@ package io.meshwork.rsocket;
 
 import io.meshwork.Address;
 import io.meshwork.error.InvalidRequestException;
+import io.meshwork.error.UnauthenticatedException;
 import io.meshwork.error.UnreachableException;
 import io.meshwork.transport.Connection;
 import io.meshwork.transport.OwnedSubscriptions;
@@ -32,6 +33,9 @@ import reactor.netty.tcp.TcpServer;
 final class RSocketBinding implements TransportBinding {
 
   private static final Logger log = LoggerFactory.getLogger(RSocketBinding.class);
+
+  /** How a SETUP refused for want of authentication begins, so the dialler can tell. */
+  private static final String UNAUTHENTICATED = "Unauthenticated: ";
 
   private final RSocketTransport.Settings settings;
   private final Responder responder;
@@ -112,6 +116,20 @@ final class RSocketBinding implements TransportBinding {
     } catch (InvalidRequestException e) {
       return Mono.error(new RejectedSetupException(e.getMessage()));
     }
+    ClusterKey key = settings.clusterKey();
+    byte[] nonce = null;
+    if (key != null) {
+      try {
+        if (peer == null) {
+          throw new UnauthenticatedException(
+              "A plain RSocket client is not authenticated: this node requires a cluster key", null);
+        }
+        nonce = key.verifySetup(setup.metadata(), peer);
+      } catch (UnauthenticatedException e) {
+        log.warn("Node {} refused a connection: {}", local.id(), e.getMessage());
+        return Mono.error(new RejectedSetupException(UNAUTHENTICATED + e.getMessage()));
+      }
+    }
     track(sendingSocket);
     InboundRSocket inbound =
         InboundRSocket.accepted(
@@ -124,10 +142,11 @@ final class RSocketBinding implements TransportBinding {
     // Register the peer before greeting it: once the dialler has our hello (and its start()
     // completes), it may be called back by id over this connection.
     responder.onConnection(connection);
+    byte[] helloAuth = key == null ? null : key.helloEntry(local, nonce);
     return Mono.defer(
             () ->
                 sendingSocket.metadataPush(
-                    PeerInfoCodec.helloPayload(settings.allocator(), local)))
+                    PeerInfoCodec.helloPayload(settings.allocator(), local, helloAuth)))
         .thenReturn(inbound);
   }
 
@@ -145,7 +164,16 @@ final class RSocketBinding implements TransportBinding {
                 new UnreachableException("Node " + local.id() + " is shut down", null));
           }
           Sinks.One<PeerInfo> hello = Sinks.one();
-          InboundRSocket inbound = InboundRSocket.dialled(responder, codec, local, hello);
+          ClusterKey key = settings.clusterKey();
+          byte[] nonce = key == null ? null : ClusterKey.nonce();
+          PeerInfo self = local;
+          InboundRSocket inbound =
+              InboundRSocket.dialled(
+                  responder,
+                  codec,
+                  self,
+                  hello,
+                  key == null ? null : (metadata, peer) -> key.verifyHello(metadata, peer, nonce));
           TcpClient tcp =
               TcpClient.create()
                   .host(remote.host())
@@ -157,7 +185,8 @@ final class RSocketBinding implements TransportBinding {
             connector.lease(settings::configureLeases);
           }
           return connector
-              .setupPayload(PeerInfoCodec.setupPayload(local))
+              .setupPayload(
+                  PeerInfoCodec.setupPayload(self, key == null ? null : key.setupEntry(self, nonce)))
               .metadataMimeType(MessageCodec.COMPOSITE_MIME)
               .dataMimeType("application/octet-stream")
               .keepAlive(settings.keepAliveInterval(), settings.keepAliveMaxLifetime())
@@ -185,11 +214,27 @@ final class RSocketBinding implements TransportBinding {
                         .doOnError(e -> rsocket.dispose())
                         .doOnCancel(rsocket::dispose);
                   })
-              .onErrorMap(
-                  e ->
-                      new UnreachableException(
-                          "Node " + local.id() + " could not connect to " + remote + ": " + e, e));
+              .onErrorMap(e -> failedDial(remote, e));
         });
+  }
+
+  /**
+   * What a dial's failure means to the caller: an authentication failure, ours or reported by
+   * the node dialled, is {@link UnauthenticatedException} (not retryable); anything else is
+   * {@link UnreachableException}.
+   */
+  private Throwable failedDial(Address remote, Throwable e) {
+    if (e instanceof UnauthenticatedException) {
+      return new UnauthenticatedException(
+          "Node " + local.id() + " refused " + remote + ": " + e.getMessage(), e);
+    }
+    if (e instanceof RejectedSetupException
+        && String.valueOf(e.getMessage()).startsWith(UNAUTHENTICATED)) {
+      return new UnauthenticatedException(
+          remote + " refused node " + local.id() + ": " + e.getMessage(), e);
+    }
+    return new UnreachableException(
+        "Node " + local.id() + " could not connect to " + remote + ": " + e, e);
   }
 
   private void track(RSocket rsocket) {

@@ -10,6 +10,7 @@ import io.netty.channel.Channel;
 import io.rsocket.core.LeaseSpec;
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -100,6 +101,7 @@ public final class RSocketTransport implements Transport {
     private int leasePermits;
     private int leasePending;
     private int coalesceUpTo = DEFAULT_COALESCE_UP_TO;
+    private @Nullable ClusterKey clusterKey;
 
     private Builder() {}
 
@@ -202,6 +204,29 @@ public final class RSocketTransport implements Transport {
     }
 
     /**
+     * Peer authentication by a key every node of the cluster shares: each connection's handshake
+     * then proves, both ways, that the other end holds it (an HMAC-SHA256 tag over its id,
+     * address and limit, bound to this handshake). A peer that cannot, a plain RSocket client
+     * included, is refused: the dialler's call fails with {@link
+     * io.meshwork.error.UnauthenticatedException}, not retried, and the node it dialled logs the
+     * refusal and never sees the connection. Set it on every node of a cluster, or on none. It
+     * authenticates; it does not encrypt, and a SETUP replayed within two minutes is accepted
+     * (though it yields a connection the replayer cannot use). Default: none, every peer trusted.
+     *
+     * <pre>{@code
+     * RSocketTransport.builder().clusterKey(Base64.getDecoder().decode(System.getenv("MESHWORK_KEY")))
+     * }</pre>
+     *
+     * @param key at least 16 bytes (32 random bytes recommended); copied
+     * @return this builder
+     * @throws IllegalArgumentException if the key is shorter
+     */
+    public Builder clusterKey(byte[] key) {
+      this.clusterKey = new ClusterKey(Objects.requireNonNull(key, "key"));
+      return this;
+    }
+
+    /**
      * Validates and builds.
      *
      * @return the transport
@@ -231,7 +256,8 @@ public final class RSocketTransport implements Transport {
               allocator,
               leasePermits,
               leasePending,
-              coalesceUpTo));
+              coalesceUpTo,
+              clusterKey));
     }
 
     private static void requirePositive(String name, Duration d) {
@@ -250,7 +276,8 @@ public final class RSocketTransport implements Transport {
       ByteBufAllocator allocator,
       int leasePermits,
       int leasePending,
-      int coalesceUpTo) {
+      int coalesceUpTo,
+      @Nullable ClusterKey clusterKey) {
 
     /** How long a lease lasts; {@link PermitSender} renews it every half of it. */
     static final Duration LEASE_TIME_TO_LIVE = Duration.ofHours(12);

@@ -220,6 +220,98 @@ class RSocketBindingTest {
   }
 
   @Nested
+  @DisplayName("a cluster key authenticates both ends of every handshake")
+  class ClusterKeys {
+
+    private final byte[] key = "0123456789abcdef0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    private final byte[] other = "fedcba9876543210fedcba9876543210".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    private RSocketTransport keyed(byte[] k) {
+      return RSocketTransport.builder().allocator(allocator).clusterKey(k).build();
+    }
+
+    @Test
+    @DisplayName("the same key on both ends: the handshake and calls work as without one")
+    void sameKey() {
+      RecordingResponder serverSide = new RecordingResponder();
+      TransportBinding server = bind(keyed(key), "server", serverSide);
+      TransportBinding client = bind(keyed(key), "client", new RecordingResponder());
+      Connection c = client.connect(server.local().address()).block(TIMEOUT);
+      assertThat(c.remote()).isEqualTo(server.local());
+      StepVerifier.create(c.requestResponse(Message.of("any", "ping")))
+          .assertNext(r -> assertThat(r.payloadAsString()).isEqualTo("ping"))
+          .verifyComplete();
+      StepVerifier.create(serverSide.connections.asFlux().take(1))
+          .assertNext(accepted -> assertThat(accepted.remote()).isEqualTo(client.local()))
+          .verifyComplete();
+    }
+
+    @ParameterizedTest(name = "client key: {0}")
+    @ValueSource(strings = {"other", "none"})
+    @DisplayName("a dialler with another key or none is refused: Unauthenticated, and the node never sees it")
+    void wrongOrNoKeyIsRefused(String which) {
+      RecordingResponder serverSide = new RecordingResponder();
+      TransportBinding server = bind(keyed(key), "server", serverSide);
+      RSocketTransport clientTransport =
+          which.equals("none") ? RSocketTransport.builder().allocator(allocator).build() : keyed(other);
+      TransportBinding client = bind(clientTransport, "client", new RecordingResponder());
+      StepVerifier.create(client.connect(server.local().address()))
+          .expectErrorSatisfies(
+              e ->
+                  assertThat(e)
+                      .isInstanceOf(io.meshwork.error.UnauthenticatedException.class)
+                      .isNotInstanceOf(io.meshwork.error.Retryable.class)
+                      .hasMessageContaining("refused node client")
+                      .hasMessageContaining(which.equals("none") ? "no cluster key proof" : "not signed with this cluster's key"))
+          .verify(TIMEOUT);
+      StepVerifier.create(serverSide.connections.asFlux().take(Duration.ofMillis(200)))
+          .as("the node dialled never saw the connection")
+          .verifyComplete();
+    }
+
+    @Test
+    @DisplayName("a keyed dialler refuses a node without the key: its hello proves nothing")
+    void keylessNodeIsRefusedByTheDialler() {
+      TransportBinding server =
+          bind(RSocketTransport.builder().allocator(allocator).build(), "server", new RecordingResponder());
+      TransportBinding client = bind(keyed(key), "client", new RecordingResponder());
+      StepVerifier.create(client.connect(server.local().address()))
+          .expectErrorSatisfies(
+              e ->
+                  assertThat(e)
+                      .isInstanceOf(io.meshwork.error.UnauthenticatedException.class)
+                      .hasMessageContaining("Node client refused")
+                      .hasMessageContaining("no cluster key proof"))
+          .verify(TIMEOUT);
+    }
+
+    @Test
+    @DisplayName("a plain RSocket client is refused by a keyed node")
+    void plainClientIsRefused() {
+      RecordingResponder serverSide = new RecordingResponder();
+      TransportBinding server = bind(keyed(key), "server", serverSide);
+      io.rsocket.RSocket plain =
+          io.rsocket.core.RSocketConnector.create()
+              .connect(
+                  io.rsocket.transport.netty.client.TcpClientTransport.create(
+                      "127.0.0.1", server.local().address().port()))
+              .block(TIMEOUT);
+      StepVerifier.create(plain.onClose()).expectError().verify(TIMEOUT);
+      StepVerifier.create(serverSide.connections.asFlux().take(Duration.ofMillis(200)))
+          .as("the node never saw the connection")
+          .verifyComplete();
+    }
+
+    @Test
+    @DisplayName("a key shorter than 16 bytes is refused by the builder")
+    void shortKey() {
+      assertThatThrownBy(() -> RSocketTransport.builder().clusterKey(new byte[15]))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("clusterKey must be at least 16 bytes, got 15");
+    }
+  }
+
+  @Nested
   @DisplayName("builder validation names the bad option")
   class BuilderValidation {
     @Test
