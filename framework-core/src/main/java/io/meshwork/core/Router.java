@@ -37,8 +37,6 @@ final class Router implements Responder {
 
   private static final Logger log = LoggerFactory.getLogger(Router.class);
 
-  /** What {@code dispatchFireAndForget} returns for a message admission refused (never run). */
-
   private final NodeId self;
   private final RouteTable routes;
   private final int maxInboundPayloadSize;
