@@ -5,8 +5,9 @@ import io.meshwork.Environment;
 import io.meshwork.Message;
 import io.meshwork.NodeBuilder;
 import io.meshwork.NodeId;
-import io.meshwork.error.InvalidRequestException;
 import io.meshwork.core.routing.Rings;
+import io.meshwork.error.InvalidRequestException;
+import io.meshwork.error.MeshworkException;
 import io.meshwork.membership.Member;
 import io.meshwork.membership.MemberStatus;
 import io.meshwork.membership.Membership;
@@ -14,6 +15,8 @@ import io.meshwork.membership.MembershipEvent;
 import io.meshwork.membership.MembershipOptions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -483,6 +486,16 @@ public final class Swim implements Membership {
    */
   private void call(
       Address to, Message frame, Duration timeout, Consumer<@Nullable Message> outcome) {
+    call(to, frame, timeout, outcome, why -> {});
+  }
+
+  /** As above; {@code failed} is told why first, when {@code outcome} gets {@code null}. */
+  private void call(
+      Address to,
+      Message frame,
+      Duration timeout,
+      Consumer<@Nullable Message> outcome,
+      Consumer<String> failed) {
     AtomicBoolean settled = new AtomicBoolean();
     Disposable.Swap request = Disposables.swap();
     request.update(
@@ -495,13 +508,19 @@ public final class Swim implements Membership {
                 },
                 e -> {
                   if (settled.compareAndSet(false, true)) {
-                    onLoop(() -> outcome.accept(null));
+                    onLoop(
+                        () -> {
+                          failed.accept(
+                              e instanceof MeshworkException ? e.getMessage() : e.toString());
+                          outcome.accept(null);
+                        });
                   }
                 }));
     later(
         () -> {
           if (settled.compareAndSet(false, true)) {
             request.dispose(); // gives up on the answer; no scheduled task to remove
+            failed.accept("no answer within " + timeout.toMillis() + " ms");
             outcome.accept(null);
           }
         },
@@ -797,13 +816,17 @@ public final class Swim implements Membership {
       }
     }
     if (!candidates.isEmpty()) {
-      sync(candidates.get(random.nextInt(candidates.size()))).subscribe();
+      sync(candidates.get(random.nextInt(candidates.size())), new HashMap<>()).subscribe();
     }
     later(this::syncRound, options.syncInterval());
   }
 
-  /** Pushes this node's whole view to an address and merges the view it answers with. */
-  private Mono<Boolean> sync(Address to) {
+  /**
+   * Pushes this node's whole view to an address and merges the view it answers with. Completes
+   * on the protocol loop: true if merged; false otherwise, with the reason put in {@code failures}
+   * (touched on the loop only).
+   */
+  private Mono<Boolean> sync(Address to, Map<Address, String> failures) {
     Sinks.One<Boolean> merged = Sinks.one();
     if (!onLoop(
         () ->
@@ -814,13 +837,15 @@ public final class Swim implements Membership {
                 r -> {
                   SwimFrame f = r == null ? null : decodeQuietly(r);
                   if (f == null || f.kind() != SwimFrame.Kind.SYNC) {
+                    failures.putIfAbsent(to, "not a sync answer");
                     log.debug("Node {}: no sync with {}", view.self().id(), to);
                     merged.tryEmitValue(false);
                     return;
                   }
                   mergeAll(f.members());
                   merged.tryEmitValue(true);
-                }))) {
+                },
+                why -> failures.put(to, why)))) {
       merged.tryEmitValue(false);
     }
     return merged.asMono();
@@ -838,15 +863,16 @@ public final class Swim implements Membership {
     if (targets.isEmpty()) {
       return Mono.empty();
     }
+    Map<Address, String> failures = new LinkedHashMap<>();
     return Flux.fromIterable(targets)
-        .flatMap(this::sync)
+        .flatMap(to -> sync(to, failures))
         .reduce(false, (a, b) -> a || b)
         .doOnNext(
             joined -> {
               if (!joined && !stopped && !leaving) {
                 Duration backoff = joinBackoff(attempt);
                 log.warn("Node {} reached none of its seeds {}; trying again in {} ms",
-                    view.self().id(), targets, backoff.toMillis());
+                    view.self().id(), failures.isEmpty() ? targets : failures, backoff.toMillis());
                 onLoop(() -> later(() -> join(attempt + 1).subscribe(), backoff));
               } else if (joined && attempt > 0) {
                 log.info("Node {} joined through its seeds", view.self().id());
